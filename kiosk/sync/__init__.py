@@ -1,0 +1,1 @@
+"""Getting records from the kiosk to the ward hub: outbox, hub client, USB bundles (no Qt)."""
