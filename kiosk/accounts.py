@@ -1,11 +1,16 @@
 """Volunteer and admin accounts: PINs kept as salted scrypt hashes, lockout after wrong PINs."""
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import os
 from datetime import datetime, timedelta, timezone
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from kiosk.db import now_iso
 from kiosk.ids import uuid7

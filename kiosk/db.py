@@ -4,14 +4,17 @@ One process writes through one connection (the UI's database worker, or a comman
 readers may open their own connections, which WAL lets run beside the writer.
 """
 
+from __future__ import annotations
+
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from kiosk.ids import uuid7
-from kiosk.migrations import migrations
+
+if TYPE_CHECKING:  # imported when a connection opens, to keep the kiosk's start quick
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -22,6 +25,10 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     The connection has WAL, ``synchronous=FULL`` (a commit survives power loss), foreign keys and a
     busy timeout. Raises ``sqlite3.DatabaseError`` if the file is not a database.
     """
+    import sqlite_utils
+
+    from kiosk.migrations import migrations
+
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False)
     db = sqlite_utils.Database(conn)

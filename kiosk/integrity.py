@@ -1,6 +1,11 @@
 """``kiosk check``: is the database whole and consistent with itself?"""
 
-import sqlite_utils
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def check_database(db: sqlite_utils.Database) -> list[str]:

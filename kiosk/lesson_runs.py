@@ -5,7 +5,12 @@ the resident asks for help, finishes, rates, or leaves. Each write appends to th
 same transaction. Nothing here identifies the resident.
 """
 
-import sqlite_utils
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from kiosk.db import device_id, now_iso
 from kiosk.ids import uuid7
@@ -17,11 +22,15 @@ _UPDATABLE = {"furthest_step", "completed", "rating", "help_requested", "ended_a
 
 
 def start_run(db: sqlite_utils.Database, *, lesson_id: str, lesson_version: str, language: str,
-              text_size: str, total_steps: int) -> dict:
-    """Record that a resident opened a lesson; returns the new run (revision 1)."""
+              text_size: str, total_steps: int, run_id: str | None = None) -> dict:
+    """Record that a resident opened a lesson; returns the new run (revision 1).
+
+    ``run_id`` lets the caller choose the id (a UUIDv7) up front, so later updates can be queued
+    before this write has finished.
+    """
     now = now_iso()
     run = {
-        "id": uuid7(), "device_id": device_id(db), "revision": 1, "lesson_id": lesson_id,
+        "id": run_id or uuid7(), "device_id": device_id(db), "revision": 1, "lesson_id": lesson_id,
         "lesson_version": lesson_version, "language": language, "text_size": text_size,
         "furthest_step": 0, "total_steps": total_steps, "completed": 0, "rating": None,
         "help_requested": 0, "started_at": now, "ended_at": None, "updated_at": now,

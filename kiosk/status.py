@@ -1,8 +1,13 @@
 """``kiosk status``: the kiosk's state in one dictionary (also shown in the admin screen)."""
 
+from __future__ import annotations
+
 from pathlib import Path
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from kiosk.db import device_id, get_setting
 from kiosk.sync.outbox import unsent_count

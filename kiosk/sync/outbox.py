@@ -5,9 +5,14 @@ An outbox row is appended in the same transaction as the change it describes (DE
 is SQLite's INTEGER PRIMARY KEY under the single writer, so it has no gaps.
 """
 
+from __future__ import annotations
+
 import json
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from kiosk.db import now_iso
 

@@ -1,0 +1,1 @@
+"""The Qt Widgets user interface. The only package that imports PySide6."""

@@ -1,0 +1,47 @@
+"""Starting the kiosk application."""
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk import config as kiosk_config
+from kiosk import paths
+from kiosk.lessons.installed import installed_library
+from kiosk.ui.database_worker import DatabaseWorker
+from kiosk.ui.theme import load_bundled_fonts, style_sheet
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the bundled font registered (reuses an existing one)."""
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    load_bundled_fonts()
+    return app
+
+
+def build_window(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False):
+    """Make the main window and its database worker for the kiosk in ``data_dir``."""
+    from kiosk.ui.main_window import MainWindow
+
+    config = kiosk_config.load(paths.config_path(data_dir))
+    library = installed_library(data_dir)
+    app = QApplication.instance()
+    app.setStyleSheet(style_sheet(config.text_size, config.high_contrast))
+    worker = DatabaseWorker(paths.db_path(data_dir))
+    window = MainWindow(data_dir=data_dir, config=config, library=library, worker=worker,
+                        locked=fullscreen, mode=mode)
+    return window, worker
+
+
+def run_app(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False) -> int:
+    """Run the kiosk until it is closed; returns the exit status."""
+    app = create_application()
+    window, worker = build_window(data_dir, mode=mode, fullscreen=fullscreen)
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.resize(1366, 768)
+        window.show()
+    status = app.exec()
+    worker.shutdown()
+    return status

@@ -1,0 +1,127 @@
+"""The single database writer: operations run one at a time on a thread of their own.
+
+The UI thread never touches the database (DESIGN.md invariant 7). A screen submits an operation,
+a plain function ``fn(db) -> result``; the result comes back on the UI thread, through the
+callback given to ``submit`` and the ``op_did_finish`` signal. Operations run in the order they
+were submitted, so a later operation may rely on an earlier one's writes.
+"""
+
+import itertools
+import threading
+from collections import deque
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from kiosk.db import connect
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OpResult:
+    token: int
+    result: object = None
+    error: str | None = None
+    changes: bool = False
+
+
+class _Runner(QObject):
+    """Lives on the worker thread and owns the connection.
+
+    Requests and results travel through locked queues; the queued signals between the threads
+    carry only an int, because Python objects in queued signal arguments have shown
+    reference-count faults in PySide6.
+    """
+
+    did_run = Signal(int)
+    wake = Signal()
+
+    def __init__(self, db_path: Path):
+        super().__init__()
+        self._db_path = db_path
+        self._db = None
+        self.lock = threading.Lock()
+        self.requests: deque[tuple] = deque()
+        self.results: dict[int, OpResult] = {}
+
+    @Slot()
+    def execute(self) -> None:
+        with self.lock:
+            token, fn, changes = self.requests.popleft()
+        try:
+            if self._db is None:
+                self._db = connect(self._db_path)
+            outcome = OpResult(token, fn(self._db), None, changes)
+        except Exception as error:  # reported to the UI thread, never raised into Qt
+            log.error("database operation failed: %s", traceback.format_exc())
+            outcome = OpResult(token, None, f"{type(error).__name__}: {error}", False)
+        with self.lock:
+            self.results[token] = outcome
+        self.did_run.emit(token)
+
+    @Slot()
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = None
+        QThread.currentThread().quit()
+
+
+class DatabaseWorker(QObject):
+    """Submit database operations from the UI thread; results arrive back on the UI thread."""
+
+    op_did_finish = Signal(object)  # OpResult, after every operation
+    data_did_change = Signal()  # after every operation submitted with changes=True that succeeded
+    _close = Signal()
+
+    def __init__(self, db_path: Path, parent: QObject | None = None):
+        super().__init__(parent)
+        self._tokens = itertools.count(1)
+        self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
+        self._thread = QThread()
+        self._thread.setObjectName("database-writer")
+        self._runner = _Runner(db_path)
+        self._runner.moveToThread(self._thread)
+        self._runner.wake.connect(self._runner.execute)
+        self._close.connect(self._runner.close)
+        self._runner.did_run.connect(self._on_did_run)
+        self._thread.start()
+
+    def submit(self, fn: Callable, *, on_done: Callable | None = None,
+               on_error: Callable | None = None, changes: bool = False) -> int:
+        """Queue ``fn(db)``; returns a token. ``on_done(result)`` or ``on_error(message)`` is
+        called later on the UI thread. Must be called on the UI thread."""
+        token = next(self._tokens)
+        self._callbacks[token] = (on_done, on_error)
+        with self._runner.lock:
+            self._runner.requests.append((token, fn, changes))
+        self._runner.wake.emit()
+        return token
+
+    @property
+    def pending(self) -> int:
+        return len(self._callbacks)
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """Finish every queued operation, close the connection and stop the thread. Blocks."""
+        if self._thread.isRunning():
+            self._close.emit()
+            self._thread.wait(timeout_ms)
+
+    @Slot(int)
+    def _on_did_run(self, token: int) -> None:
+        with self._runner.lock:
+            outcome = self._runner.results.pop(token)
+        on_done, on_error = self._callbacks.pop(outcome.token, (None, None))
+        if outcome.error is None and on_done:
+            on_done(outcome.result)
+        elif outcome.error is not None and on_error:
+            on_error(outcome.error)
+        self.op_did_finish.emit(outcome)
+        if outcome.changes and outcome.error is None:
+            self.data_did_change.emit()

@@ -1,0 +1,119 @@
+"""Widgets drawn with QPainter: the phone illustration, QR codes, and the rating faces.
+
+Drawing them ourselves keeps them independent of emoji or symbol fonts, which kiosks lack.
+"""
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+
+
+class PhoneView(QWidget):
+    """Shows a step's illustration, scaled to fit, keeping its shape."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._image: QImage | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.setMinimumWidth(220)
+
+    def set_image(self, image: QImage | None) -> None:
+        self._image = image if image is not None and not image.isNull() else None
+        self.update()
+
+    def has_image(self) -> bool:
+        return self._image is not None
+
+    def image_rect(self) -> QRectF:
+        """Where the image is drawn inside the widget."""
+        if self._image is None:
+            return QRectF()
+        scale = min(self.width() / self._image.width(), self.height() / self._image.height())
+        w, h = self._image.width() * scale, self._image.height() * scale
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 600)
+
+    def paintEvent(self, event) -> None:
+        if self._image is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(self.image_rect(), self._image)
+
+
+class QrCodeView(QWidget):
+    """A QR code for ``url``, drawn square with a quiet zone, black on white in every theme."""
+
+    def __init__(self, url: str, parent: QWidget | None = None, size: int = 220):
+        import qrcode  # only needed at a lesson's end; kept out of the kiosk's start
+
+        super().__init__(parent)
+        self.url = url
+        code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        code.add_data(url)
+        code.make(fit=True)
+        matrix = code.get_matrix()
+        cells = len(matrix)
+        self._pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
+        # One pixel per module; drawn scaled up without smoothing, so edges stay sharp.
+        self._image = QImage(self._pixels, cells, cells, cells, QImage.Format.Format_Grayscale8)
+        self.setFixedSize(size, size)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.drawImage(self.rect(), self._image)
+
+
+class FaceButton(QPushButton):
+    """A rating button: a drawn smiling, neutral or sad face, then its word, in one wide row."""
+
+    COLORS = {"good": "#2e7d32", "ok": "#f9a825", "bad": "#c62828"}
+    MOUTH = {"good": 1.0, "ok": 0.0, "bad": -1.0}
+
+    def __init__(self, mood: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.mood = mood
+        self.label = ""
+        self.setProperty("role", "face")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def set_label(self, text: str) -> None:
+        """The word beside the face; also the button's accessible name."""
+        self.label = text
+        self.setAccessibleName(text)
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = self.height() - 24
+        face = QRectF(20, 12, side, side)
+        self._draw_face(painter, face)
+        painter.setPen(self.palette().buttonText().color())
+        painter.setFont(self.font())
+        text_rect = QRectF(face.right() + 24, 0, self.width() - face.right() - 32, self.height())
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         self.label)
+
+    def _draw_face(self, painter: QPainter, face: QRectF) -> None:
+        side = face.width()
+        painter.setPen(QPen(QColor("#1b1b1b"), 3))
+        painter.setBrush(QColor(self.COLORS[self.mood]))
+        painter.drawEllipse(face)
+        eye = side * 0.1
+        painter.setBrush(QColor("#1b1b1b"))
+        for fx in (0.33, 0.67):
+            painter.drawEllipse(QRectF(face.left() + side * fx - eye / 2,
+                                       face.top() + side * 0.33, eye, eye))
+        curve = self.MOUTH[self.mood] * side * 0.18
+        y = face.top() + side * 0.66 - curve / 2
+        mouth = QPainterPath()
+        mouth.moveTo(face.left() + side * 0.28, y)
+        mouth.quadTo(face.center().x(), y + curve * 1.6, face.left() + side * 0.72, y)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor("#1b1b1b"), max(4.0, side * 0.06), Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.RoundCap))
+        painter.drawPath(mouth)

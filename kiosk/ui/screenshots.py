@@ -1,0 +1,97 @@
+"""``kiosk screenshot``: every screen and every lesson step rendered to PNG, offscreen.
+
+This is a command-line tool, not part of the running kiosk: it drives the real window through its
+own navigation methods and lets Qt lay out between shots. It works in a throw-away data folder so
+the kiosk's own records are never touched; only the illustration cache is shared.
+"""
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk import accounts, paths
+from kiosk.db import connect
+
+SIZES = ((1366, 768), (1920, 1080))
+SHOT_PIN = "2468"
+
+
+def write_screenshots(out: Path, data_dir: Path, languages=("vi", "en"),
+                      sizes=SIZES) -> list[Path]:
+    """Write the PNGs under ``out/WIDTHxHEIGHT/LANG/`` and return their paths."""
+    from kiosk.ui.app import build_window, create_application
+
+    app = create_application()
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as scratch:
+        scratch_dir = Path(scratch)
+        (scratch_dir / "cache").symlink_to(paths.cache_dir(data_dir), target_is_directory=True)
+        db = connect(paths.db_path(scratch_dir))
+        accounts.create_account(db, name="Admin", role="admin", pin=SHOT_PIN)
+        db.conn.close()
+        for width, height in sizes:
+            for language in languages:
+                window, worker = build_window(scratch_dir)
+                try:
+                    folder = out / f"{width}x{height}" / language
+                    folder.mkdir(parents=True, exist_ok=True)
+                    written += _shoot_all(app, window, folder, language, width, height)
+                finally:
+                    window.unlock_and_close()
+                    worker.shutdown()
+                    window.deleteLater()
+    return written
+
+
+def _shoot_all(app, window, folder: Path, language: str, width: int, height: int) -> list[Path]:
+    window.resize(width, height)
+    window.show()
+    if window.session.language != language:
+        window.session.toggle_language()
+    shots = []
+
+    def shoot(name: str, widget=None) -> None:
+        app.processEvents()
+        path = folder / f"{len(shots):03d}-{name}.png"
+        (widget or window).grab().save(str(path))
+        shots.append(path)
+
+    window.go_welcome()
+    if window.session.language != language:
+        window.session.toggle_language()
+    shoot("welcome")
+    window._show(window.home)
+    shoot("home")
+    for app_info in window.library.apps_in_use():
+        if len(window.library.lessons_for(app_info.id)) > 1:
+            window.choose_app(app_info.id)
+            shoot(f"choose-{app_info.id}")
+    for lesson in window.library.lessons:
+        _shoot_lesson(window, lesson, language, shoot)
+    window.help_dialog.show_for(language)
+    shoot("help-called", window.help_dialog)
+    window.help_dialog.accept()
+    window._show(window.thanks)
+    shoot("thanks")
+    window._show(window.gate)
+    shoot("admin-pin")
+    window.first_run.refresh(language)
+    window.stack.setCurrentWidget(window.first_run)
+    shoot("first-run")
+    window.admin.refresh(language)
+    window.stack.setCurrentWidget(window.admin)
+    shoot("admin")
+    return shots
+
+
+def _shoot_lesson(window, lesson, language: str, shoot) -> None:
+    window.illustrations.load_now(lesson, language)
+    window.open_lesson(lesson.id)
+    shoot(f"{lesson.id}-intro")
+    window.start_lesson()
+    for index in range(len(lesson.steps)):
+        shoot(f"{lesson.id}-step{index + 1:02d}")
+        window.next_step()
+    shoot(f"{lesson.id}-finish")
+    window.go_home()

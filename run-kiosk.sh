@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up (first time only) and start the kiosk. Extra arguments go to `kiosk run`,
+# e.g. ./run-kiosk.sh --fullscreen   or   ./run-kiosk.sh --mode admin
+set -euo pipefail
+cd "$(dirname "$0")"
+bash scripts/setup.sh
+exec .venv/bin/kiosk run "$@"
