@@ -5,7 +5,6 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import tomli_w
 
 LANGUAGES = ("vi", "en")
 TEXT_SIZES = ("normal", "large", "larger")
@@ -50,6 +49,8 @@ def load(path: Path) -> Config:
 
 def save(path: Path, config: Config) -> None:
     """Write the config atomically (temporary file, flush, rename)."""
+    import tomli_w  # only needed when saving; kept out of the kiosk's start
+
     tmp = path.with_suffix(".toml.tmp")
     with open(tmp, "wb") as out:
         tomli_w.dump(asdict(config), out)

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import config as kiosk_config
 from kiosk import paths
-from kiosk.lessons.installed import installed_library
 from kiosk.ui.database_worker import DatabaseWorker
 from kiosk.ui.theme import load_bundled_fonts, style_sheet
 
@@ -24,13 +23,19 @@ def build_window(data_dir: Path, *, mode: str = "resident", fullscreen: bool = F
     from kiosk.ui.main_window import MainWindow
 
     config = kiosk_config.load(paths.config_path(data_dir))
-    library = installed_library(data_dir)
     app = QApplication.instance()
     app.setStyleSheet(style_sheet(config.text_size, config.high_contrast))
     worker = DatabaseWorker(paths.db_path(data_dir))
-    window = MainWindow(data_dir=data_dir, config=config, library=library, worker=worker,
+    window = MainWindow(data_dir=data_dir, config=config, worker=worker,
+                        load_library=lambda: _installed_library(data_dir),
                         locked=fullscreen, mode=mode)
     return window, worker
+
+
+def _installed_library(data_dir: Path):
+    from kiosk.lessons.installed import installed_library
+
+    return installed_library(data_dir)
 
 
 def run_app(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False) -> int:

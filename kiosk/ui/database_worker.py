@@ -17,7 +17,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from kiosk.db import connect
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +54,8 @@ class _Runner(QObject):
             token, fn, changes = self.requests.popleft()
         try:
             if self._db is None:
+                from kiosk.db import connect  # on this thread, not during the UI's start
+
                 self._db = connect(self._db_path)
             outcome = OpResult(token, fn(self._db), None, changes)
         except Exception as error:  # reported to the UI thread, never raised into Qt

@@ -14,8 +14,6 @@ class HelpCalledDialog(QDialog):
         super().__init__(parent)
         self.setModal(True)
         self.setWindowFlag(Qt.WindowType.FramelessWindowHint)
-        self.setObjectName("screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.title = label("", self, "title")
         self.body = label("", self)
         self.ok = button("", self, "go")

@@ -6,15 +6,22 @@ reads the in-memory images. Only the current lesson's images are kept, so walkin
 lesson does not grow memory.
 """
 
+from __future__ import annotations
+
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from kiosk.lessons.library import Library
-from kiosk.lessons.model import Lesson
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the lesson modules load after the first paint
+    from kiosk.lessons.library import Library
+    from kiosk.lessons.model import Lesson
+
 
 log = logging.getLogger(__name__)
 RENDER_SCALE = 1.25
@@ -43,7 +50,9 @@ class IllustrationStore(QObject):
     # reference-count faults in PySide6.
     _did_render = Signal(str)
 
-    def __init__(self, library: Library, cache_dir: Path, parent: QObject | None = None):
+    def __init__(self, library: Callable[[], Library], cache_dir: Path,
+                 parent: QObject | None = None):
+        """``library`` gives the lesson library when called (it may be read lazily)."""
         super().__init__(parent)
         self._library = library
         self._cache_dir = cache_dir
@@ -145,6 +154,7 @@ class IllustrationStore(QObject):
             return None, None
         from kiosk.lessons.mockscreen import cached_render
 
-        color = self._library.apps[lesson.app].color if lesson.app in self._library.apps else "#333"
+        apps = self._library().apps
+        color = apps[lesson.app].color if lesson.app in apps else "#333333"
         return cached_render(self._cache_dir, step.screen, language=language, app_color=color,
                              target=step.target, scale=RENDER_SCALE)

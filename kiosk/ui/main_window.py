@@ -4,32 +4,54 @@ Screens only say what the resident did (signals); this class decides what happen
 connections are made in ``_connect`` so the flow can be read in one place.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
-from kiosk import accounts, paths
+from kiosk import paths
 from kiosk.config import Config
-from kiosk.lessons.library import Library
 from kiosk.locale import ui_text
-from kiosk.ui.admin_screen import AdminScreen
 from kiosk.ui.database_worker import DatabaseWorker
-from kiosk.ui.finish_screen import FinishScreen, ThanksScreen
-from kiosk.ui.help_dialog import HelpCalledDialog
-from kiosk.ui.home_screen import HomeScreen, LessonChoiceScreen
-from kiosk.ui.illustrations import IllustrationStore
-from kiosk.ui.intro_screen import IntroScreen
-from kiosk.ui.pin_pad import AdminGateScreen, FirstRunScreen
 from kiosk.ui.resident_session import ResidentSession
-from kiosk.ui.step_screen import StepScreen
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.welcome_screen import WelcomeScreen
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the lesson modules load after the first paint
+    from kiosk.lessons.library import Library
+    from kiosk.lessons.model import Lesson
+
 THANKS_SECONDS = 8
-_ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress,
-             QEvent.Type.Wheel}
+_ACTIVITY: set = set()  # filled on first use: QEvent's enums are slow to create at start-up
+
+
+def _activity_types() -> set:
+    if not _ACTIVITY:
+        from PySide6.QtCore import QEvent
+
+        _ACTIVITY.update({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
+                          QEvent.Type.KeyPress, QEvent.Type.Wheel})
+    return _ACTIVITY
+
+
+def _has_admin(db) -> bool:
+    from kiosk import accounts  # imported on the worker, after the first paint
+
+    return accounts.has_admin(db)
+
+
+def _lazy_screen(name: str) -> property:
+    """A screen attribute that builds (and wires) the screen the first time it is used.
+
+    Only the welcome screen is built at start-up, which keeps the kiosk's cold start quick.
+    """
+    return property(lambda self: self._screen(name))
 
 
 class MainWindow(QMainWindow):
@@ -37,32 +59,23 @@ class MainWindow(QMainWindow):
     idle_did_reset = Signal()
     admin_did_unlock = Signal()
 
-    def __init__(self, *, data_dir: Path, config: Config, library: Library,
+    def __init__(self, *, data_dir: Path, config: Config, load_library: Callable[[], Library],
                  worker: DatabaseWorker, locked: bool = False, mode: str = "resident"):
         super().__init__()
         self.data_dir = data_dir
-        self.config, self.library, self.worker = config, library, worker
+        self.config, self.worker = config, worker
+        self._load_library, self._library = load_library, None
         self.locked = locked
         self._may_close = not locked
         self._painted = False
         self.session = ResidentSession(config, worker, self)
-        self.illustrations = IllustrationStore(library, paths.cache_dir(data_dir), self)
+        self._illustrations = None
         self.stack = QStackedWidget(self)
+        self._screens: dict = {}
         self.welcome = WelcomeScreen(self.stack)
-        self.home = HomeScreen(library, self.stack)
-        self.choice = LessonChoiceScreen(library, self.stack)
-        self.intro = IntroScreen(self.stack)
-        self.step = StepScreen(self.illustrations, self.stack)
-        self.finish = FinishScreen(self.stack)
-        self.thanks = ThanksScreen(self.stack)
-        self.gate = AdminGateScreen(self.stack)
-        self.first_run = FirstRunScreen(self.stack)
-        self.admin = AdminScreen(library.problems, self.stack)
-        for screen in (self.welcome, self.home, self.choice, self.intro, self.step, self.finish,
-                       self.thanks, self.gate, self.first_run, self.admin):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.welcome)
         self.setCentralWidget(self.stack)
-        self.help_dialog = HelpCalledDialog(self)
+        self._help_dialog = None
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(config.idle_timeout_s * 1000)
@@ -71,13 +84,45 @@ class MainWindow(QMainWindow):
         self.thanks_timer.setInterval(THANKS_SECONDS * 1000)
         self.setWindowTitle(ui_text("app.name", config.language))
         self._connect()
-        if library.problems:
-            self.welcome.set_admin_notice(
-                ui_text("welcome.lesson_problems", config.language, n=len(library.problems)))
-        self._show(self.gate if mode == "admin" else self.welcome)
-        self.worker.submit(accounts.has_admin, on_done=self._on_has_admin)
+        self._show(self.gate if mode == "admin" else self.welcome)  # gate built only if asked
+        # The first database work (which imports and migrates) waits until the welcome screen
+        # is on screen, so it does not compete with the start for the interpreter.
+        self.first_paint_did_happen.connect(
+            lambda: self.worker.submit(_has_admin, on_done=self._on_has_admin))
+
+    @property
+    def library(self) -> Library:
+        """The installed lessons, read on first use (just after the first paint)."""
+        if self._library is None:
+            self._library = self._load_library()
+            if self._library.problems:
+                self.welcome.set_admin_notice(ui_text(
+                    "welcome.lesson_problems", self.config.language,
+                    n=len(self._library.problems)))
+        return self._library
+
+    @property
+    def illustrations(self):
+        """Step pictures, drawn off the UI thread; made when a lesson is first opened."""
+        if self._illustrations is None:
+            from kiosk.ui.illustrations import IllustrationStore
+
+            self._illustrations = IllustrationStore(lambda: self.library,
+                                                    paths.cache_dir(self.data_dir), self)
+        return self._illustrations
+
+    home = _lazy_screen("home")
+    choice = _lazy_screen("choice")
+    intro = _lazy_screen("intro")
+    step = _lazy_screen("step")
+    finish = _lazy_screen("finish")
+    thanks = _lazy_screen("thanks")
+    gate = _lazy_screen("gate")
+    first_run = _lazy_screen("first_run")
+    admin = _lazy_screen("admin")
 
     def _connect(self) -> None:
+        """Wiring that exists from the start; each screen's own is in ``_wire``."""
         s = self.session
         s.language_did_change.connect(self._on_language_did_change)
         s.appearance_did_change.connect(self._apply_style)
@@ -87,26 +132,78 @@ class MainWindow(QMainWindow):
         self.welcome.text_size_was_tapped.connect(s.cycle_text_size)
         self.welcome.contrast_was_tapped.connect(s.toggle_contrast)
         self.welcome.admin_was_tapped.connect(lambda: self._show(self.gate))
-        for screen in (self.home, self.choice, self.intro, self.step, self.finish):
+        self.thanks_timer.timeout.connect(self.go_home)
+        self.idle_timer.timeout.connect(self.on_idle)
+        # Watching every event for activity, and reading the lessons, wait until the first
+        # screen is up: both would otherwise slow the kiosk's start.
+        self.first_paint_did_happen.connect(
+            lambda: QApplication.instance().installEventFilter(self))
+        self.first_paint_did_happen.connect(lambda: QTimer.singleShot(0, lambda: self.library))
+
+    def _screen(self, name: str):
+        screen = self._screens.get(name)
+        if screen is None:
+            screen = self._build(name)
+            self.stack.addWidget(screen)
+            self._wire(name, screen)
+            self._screens[name] = screen
+        return screen
+
+    def _build(self, name: str):
+        from kiosk.ui import admin_screen, finish_screen, home_screen, intro_screen, pin_pad
+        from kiosk.ui import step_screen
+
+        library, stack = self.library, self.stack
+        return {
+            "home": lambda: home_screen.HomeScreen(library, stack),
+            "choice": lambda: home_screen.LessonChoiceScreen(library, stack),
+            "intro": lambda: intro_screen.IntroScreen(stack),
+            "step": lambda: step_screen.StepScreen(self.illustrations, stack),
+            "finish": lambda: finish_screen.FinishScreen(stack),
+            "thanks": lambda: finish_screen.ThanksScreen(stack),
+            "gate": lambda: pin_pad.AdminGateScreen(stack),
+            "first_run": lambda: pin_pad.FirstRunScreen(stack),
+            "admin": lambda: admin_screen.AdminScreen(library.problems, stack),
+        }[name]()
+
+    def _wire(self, name: str, screen) -> None:
+        """Every screen's signals, connected once, when the screen is first built."""
+        s = self.session
+        if hasattr(screen, "bar"):
             screen.bar.home_was_tapped.connect(self.go_home)
             screen.bar.language_was_tapped.connect(s.toggle_language)
             screen.bar.text_size_was_tapped.connect(s.cycle_text_size)
             screen.bar.help_was_tapped.connect(s.request_help)
-        self.home.app_was_chosen.connect(self.choose_app)
-        self.choice.lesson_was_chosen.connect(self.open_lesson)
-        self.intro.start_was_tapped.connect(self.start_lesson)
-        self.step.next_was_tapped.connect(self.next_step)
-        self.step.back_was_tapped.connect(self.previous_step)
-        self.finish.rating_was_chosen.connect(self.rate)
-        self.thanks.home.clicked.connect(self.go_home)
-        self.thanks_timer.timeout.connect(self.go_home)
-        self.gate.pin_was_entered.connect(self._check_admin_pin)
-        self.gate.cancel_was_tapped.connect(self.go_welcome)
-        self.first_run.pin_was_chosen.connect(self._create_admin)
-        self.admin.back_was_tapped.connect(self.go_welcome)
-        self.admin.exit_was_tapped.connect(self.unlock_and_close)
-        self.idle_timer.timeout.connect(self.on_idle)
-        QApplication.instance().installEventFilter(self)
+        match name:
+            case "home":
+                screen.app_was_chosen.connect(self.choose_app)
+            case "choice":
+                screen.lesson_was_chosen.connect(self.open_lesson)
+            case "intro":
+                screen.start_was_tapped.connect(self.start_lesson)
+            case "step":
+                screen.next_was_tapped.connect(self.next_step)
+                screen.back_was_tapped.connect(self.previous_step)
+            case "finish":
+                screen.rating_was_chosen.connect(self.rate)
+            case "thanks":
+                screen.home.clicked.connect(self.go_home)
+            case "gate":
+                screen.pin_was_entered.connect(self._check_admin_pin)
+                screen.cancel_was_tapped.connect(self.go_welcome)
+            case "first_run":
+                screen.pin_was_chosen.connect(self._create_admin)
+            case "admin":
+                screen.back_was_tapped.connect(self.go_welcome)
+                screen.exit_was_tapped.connect(self.unlock_and_close)
+
+    @property
+    def help_dialog(self):
+        if self._help_dialog is None:
+            from kiosk.ui.help_dialog import HelpCalledDialog
+
+            self._help_dialog = HelpCalledDialog(self)
+        return self._help_dialog
 
     # navigation -------------------------------------------------------------------------------
     def current(self):
@@ -114,15 +211,15 @@ class MainWindow(QMainWindow):
 
     def _show(self, screen) -> None:
         self.thanks_timer.stop()
-        if screen is self.gate:
-            self.gate.start(self.session.language)
+        if screen is self._screens.get("gate"):
+            screen.start(self.session.language)
         else:
             screen.refresh(self.session.language)
         self.stack.setCurrentWidget(screen)
         focus = getattr(screen, "default_focus", None)
         if focus is not None:
             focus.setFocus()
-        if screen is self.thanks:
+        if screen is self._screens.get("thanks"):
             self.thanks_timer.start()
         self._restart_idle()
 
@@ -189,8 +286,8 @@ class MainWindow(QMainWindow):
         QApplication.instance().setStyleSheet(
             style_sheet(self.session.text_size, self.session.high_contrast))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY:
+    def eventFilter(self, watched: QObject, event) -> bool:
+        if event.type() in _activity_types():
             self._restart_idle()
         return False
 
@@ -201,7 +298,8 @@ class MainWindow(QMainWindow):
         """Nobody touched the kiosk for the idle timeout: forget everything, back to welcome."""
         if self.current() is self.first_run:
             return
-        self.help_dialog.reject()
+        if self._help_dialog is not None:
+            self._help_dialog.reject()
         self.go_welcome()
         self.idle_did_reset.emit()
 
@@ -211,6 +309,8 @@ class MainWindow(QMainWindow):
             self._show(self.first_run)
 
     def _create_admin(self, pin: str) -> None:
+        from kiosk import accounts
+
         name = ui_text("admin.button", "vi")
         self.worker.submit(lambda db: accounts.create_account(db, name=name, role="admin",
                                                               pin=pin),
@@ -220,6 +320,7 @@ class MainWindow(QMainWindow):
         data_dir = self.data_dir
 
         def check(db):
+            from kiosk import accounts
             from kiosk.status import kiosk_status
 
             try:
@@ -259,6 +360,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         QApplication.instance().removeEventFilter(self)
-        self.illustrations.shutdown()
+        if self._illustrations is not None:
+            self._illustrations.shutdown()
         self.session.end_lesson()
         event.accept()

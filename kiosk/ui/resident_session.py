@@ -4,14 +4,19 @@ Everything here is forgotten by ``reset()`` (idle timeout, "Home" from the welco
 next person starts fresh. Writes go through the database worker, never on the UI thread.
 """
 
+from __future__ import annotations
+
 from PySide6.QtCore import QObject, Signal
 
-from kiosk import lesson_runs
 from kiosk.config import Config
-from kiosk.db import now_iso
 from kiosk.ids import uuid7
-from kiosk.lessons.model import Lesson
 from kiosk.ui.database_worker import DatabaseWorker
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the lesson modules load after the first paint
+    from kiosk.lessons.library import Library
+    from kiosk.lessons.model import Lesson
 
 TEXT_SIZES = ("normal", "large", "larger")
 
@@ -56,7 +61,7 @@ class ResidentSession(QObject):
         fields = dict(run_id=self.run_id, lesson_id=lesson.id, lesson_version=lesson.version,
                       language=self.language, text_size=self.text_size,
                       total_steps=len(lesson.steps))
-        self._submit(lambda db: lesson_runs.start_run(db, **fields))
+        self._submit(lambda db: _lesson_runs().start_run(db, **fields))
 
     def go_to_step(self, index: int) -> None:
         """Show step ``index`` (0-based). Progress is kept in memory and written at the end."""
@@ -81,7 +86,7 @@ class ResidentSession(QObject):
         step = self.step + 1 if lesson else None
         if run_id:
             self._update(furthest_step=self.furthest)
-        self._submit(lambda db: lesson_runs.request_help(
+        self._submit(lambda db: _lesson_runs().request_help(
             db, lesson_run_id=run_id, lesson_id=lesson.id if lesson else None, step=step),
             on_done=self.help_did_record.emit)
 
@@ -118,4 +123,17 @@ def _update_unless_ended(db, run_id: str, changes: dict) -> dict:
     current = db["lesson_runs"].get(run_id)
     if current["ended_at"] and "ended_at" in changes:
         changes = {k: v for k, v in changes.items() if k != "ended_at"}
-    return lesson_runs.update_run(db, run_id, **changes)
+    return _lesson_runs().update_run(db, run_id, **changes)
+
+
+def _lesson_runs():
+    """The lesson-run module, imported on the database worker rather than at start-up."""
+    from kiosk import lesson_runs
+
+    return lesson_runs
+
+
+def now_iso() -> str:
+    from kiosk.db import now_iso as db_now
+
+    return db_now()

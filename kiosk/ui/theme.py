@@ -68,7 +68,8 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
     big, title, small = round(body * 1.25), round(body * 1.5), max(18, round(body * 0.8))
     return f"""
     QWidget {{ font-family: "{FONT_FAMILY}"; font-size: {body}pt; color: {p.text}; }}
-    QMainWindow, QStackedWidget, QWidget#screen {{ background: {p.background}; }}
+    QMainWindow, QStackedWidget, QDialog {{ background: {p.background}; }}
+    QLabel[align="center"] {{ qproperty-alignment: AlignCenter; }}
     QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
     QLabel[role="title"] {{ font-size: {title}pt; font-weight: bold; }}
     QLabel[role="heading"] {{ font-size: {big}pt; font-weight: bold; }}

@@ -1,6 +1,6 @@
 """The first screen a resident sees, and the one the kiosk returns to when left alone."""
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.locale import ui_text
@@ -16,18 +16,16 @@ class WelcomeScreen(Screen):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.subtitle = label("", self, "heading")
-        self.title = label("", self, "title")
-        self.body = label("", self)
+        self.subtitle = label("", self, "heading", plain=False, centered=True)
+        self.title = label("", self, "title", plain=False, centered=True)
+        self.body = label("", self, plain=False, centered=True)
         self.start = button("", self, "go")
         self.start.setMinimumHeight(160)
         self.language = button("", self)
         self.text_size = button("", self)
         self.contrast = button("", self)
         self.admin = button("", self, "quiet")
-        self.notice = label("", self, "small")
-        for widget in (self.subtitle, self.title, self.body):
-            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice = label("", self, "small", plain=False)
 
         options = QHBoxLayout()
         options.setSpacing(16)

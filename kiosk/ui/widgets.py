@@ -1,8 +1,12 @@
-"""Small building blocks shared by the screens: buttons, labels, the top bar, kinetic scrolling."""
+"""Small building blocks shared by the screens: buttons, labels, the top bar, kinetic scrolling.
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QScroller,
-                               QSizePolicy, QVBoxLayout, QWidget)
+The welcome screen is built before the first paint, so what it uses (``button``, ``label``,
+``column``, ``Screen``) must not touch the ``Qt`` namespace: importing it creates a hundred
+enum classes, a third of a bare window's start time. Everything else imports it lazily.
+"""
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.locale import ui_text
 
@@ -12,22 +16,30 @@ def button(text: str, parent: QWidget, role: str | None = None) -> QPushButton:
     widget = QPushButton(text, parent)
     if role:
         widget.setProperty("role", role)
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    widget.setCursor(Qt.CursorShape.PointingHandCursor)
     return widget
 
 
-def label(text: str, parent: QWidget, role: str | None = None, wrap: bool = True) -> QLabel:
+def label(text: str, parent: QWidget, role: str | None = None, wrap: bool = True,
+          plain: bool = True, centered: bool = False) -> QLabel:
+    """A label; ``plain`` shows the text exactly as written (lesson text is never HTML)."""
     widget = QLabel(text, parent)
     if role:
         widget.setProperty("role", role)
+    if centered:
+        widget.setProperty("align", "center")
     widget.setWordWrap(wrap)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if plain:
+        from PySide6.QtCore import Qt
+
+        widget.setTextFormat(Qt.TextFormat.PlainText)
     return widget
 
 
-def scroll_area(content: QWidget, parent: QWidget) -> QScrollArea:
+def scroll_area(content: QWidget, parent: QWidget):
     """A vertical scroll area that follows a finger (kinetic scrolling), with no horizontal bar."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScrollArea, QScroller
+
     area = QScrollArea(parent)
     area.setWidget(content)
     area.setWidgetResizable(True)
@@ -38,12 +50,14 @@ def scroll_area(content: QWidget, parent: QWidget) -> QScrollArea:
 
 
 class Screen(QWidget):
-    """Base of every full-window screen. ``refresh()`` redraws its texts for the language."""
+    """Base of every full-window screen. ``refresh()`` redraws its texts for the language.
+
+    Screens are transparent: the stack behind them carries the theme's background.
+    """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("screen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
     def refresh(self, language: str) -> None:  # pragma: no cover - overridden
         pass
@@ -61,6 +75,8 @@ class TopBar(QFrame):
         super().__init__(parent)
         self.setProperty("role", "bar")
         self.home = button("", self)
+        from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
+
         self.title = label("", self, "heading", wrap=False)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.text_size = button("", self)
