@@ -1,0 +1,76 @@
+"""Next/previous lesson step: from the tap to the new step painted, against one frame (16.7 ms).
+
+Offscreen Qt, in one process. The illustrations are loaded first (as they are while the resident
+reads the intro), then every step of every lesson is walked forwards and back several times;
+each tap is timed from ``click()`` to the end of a synchronous ``repaint()`` of the window.
+Target (DESIGN.md): p95 under one frame.
+"""
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+FRAME_MS = 1000 / 60
+WALKS = int(os.environ.get("WALKS", "5"))
+
+
+def timed(window, action) -> float:
+    start = time.perf_counter()
+    action()
+    window.repaint()
+    return (time.perf_counter() - start) * 1000
+
+
+def walk(window, lesson) -> list[float]:
+    window.illustrations.load_now(lesson, window.session.language)
+    window.open_lesson(lesson.id)
+    window.start_lesson()
+    window.repaint()
+    times = []
+    for _ in range(len(lesson.steps) - 1):
+        times.append(timed(window, window.step.next.click))
+    for _ in range(len(lesson.steps) - 1):
+        times.append(timed(window, window.step.back.click))
+    window.go_home()
+    return times
+
+
+def main() -> dict:
+    from kiosk import accounts
+    from kiosk.db import connect
+    from kiosk.ui.app import build_window, create_application
+
+    app = create_application()
+    with tempfile.TemporaryDirectory() as scratch:
+        db = connect(Path(scratch) / "kiosk.db")
+        accounts.create_account(db, name="Admin", role="admin", pin="2468")
+        db.conn.close()
+        window, worker = build_window(Path(scratch))
+        window.resize(1366, 768)
+        window.show()
+        app.processEvents()
+        times = []
+        for _ in range(WALKS):
+            for lesson in window.library.lessons:
+                times += walk(window, lesson)
+                app.processEvents()  # let the database worker's replies land between walks
+        window.unlock_and_close()
+        worker.shutdown()
+    times.sort()
+    p95 = times[int(len(times) * 0.95)]
+    result = {"taps": len(times), "median_ms": round(statistics.median(times), 2),
+              "p95_ms": round(p95, 2), "max_ms": round(times[-1], 2), "frame_ms": 16.7,
+              "p95_ratio": round(p95 / FRAME_MS, 2)}
+    print(f"next/previous step over {len(times)} taps: median {result['median_ms']} ms, "
+          f"p95 {result['p95_ms']} ms = {result['p95_ratio']} frame (target < 1 frame)")
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main()["p95_ratio"] >= 1)
