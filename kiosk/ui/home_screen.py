@@ -6,7 +6,10 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 from kiosk.lessons.library import Library
 from kiosk.lessons.model import tr
 from kiosk.locale import ui_text
-from kiosk.ui.widgets import Screen, TopBar, button, column, label, scroll_area
+from kiosk.ui.widgets import Screen, TopBar, column, label, scroll_area, tall_button
+
+
+COLUMNS = 3  # two rows of three fit 1366×768 even at the largest text size
 
 
 class HomeScreen(Screen):
@@ -20,13 +23,14 @@ class HomeScreen(Screen):
         grid_holder = QWidget(self)
         grid = QGridLayout(grid_holder)
         grid.setSpacing(20)
+        for column_index in range(COLUMNS):
+            grid.setColumnStretch(column_index, 1)
         self.tiles = {}
         for index, app in enumerate(library.apps_in_use()):
-            tile = button("", grid_holder, "tile")
-            tile.setMinimumHeight(130)
+            tile = tall_button("", grid_holder, "tile")
             tile.setStyleSheet(f"border-left: 22px solid {app.color};")
             tile.clicked.connect(lambda _=False, app_id=app.id: self.app_was_chosen.emit(app_id))
-            grid.addWidget(tile, index // 2, index % 2)
+            grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
             self.tiles[app.id] = tile
 
         layout = column(self, margins=0, spacing=0)
@@ -76,8 +80,7 @@ class LessonChoiceScreen(Screen):
                 item.widget().deleteLater()
         self._buttons = []
         for lesson in self._library.lessons_for(app_id):
-            choice = button("", self._list_holder, "tile")
-            choice.setMinimumHeight(120)
+            choice = tall_button("", self._list_holder, "tile")
             choice.setProperty("lesson_id", lesson.id)
             choice.clicked.connect(lambda _=False, lid=lesson.id: self.lesson_was_chosen.emit(lid))
             self._list.addWidget(choice)

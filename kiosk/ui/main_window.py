@@ -285,6 +285,11 @@ class MainWindow(QMainWindow):
     def _apply_style(self) -> None:
         QApplication.instance().setStyleSheet(
             style_sheet(self.session.text_size, self.session.high_contrast))
+        from PySide6.QtWidgets import QWidget
+
+        for widget in self.findChildren(QWidget):  # size hints depend on the new font sizes
+            widget.updateGeometry()
+        self.current().refresh(self.session.language)
 
     def eventFilter(self, watched: QObject, event) -> bool:
         if event.type() in _activity_types():

@@ -22,7 +22,7 @@ class StepScreen(Screen):
         self.bar = TopBar(self)
         self.phone = PhoneView(self)
         text_holder = QWidget(self)
-        self.instruction = label("", text_holder, "title")
+        self.instruction = label("", text_holder, "heading")
         self.detail = label("", text_holder)
         self.tip = label("", text_holder, "tip")
         self.warning = label("", text_holder, "warning")
@@ -70,7 +70,7 @@ class StepScreen(Screen):
         step = lesson.steps[index]
         self._language = language
         counter = ui_text("step.counter", language, n=index + 1, total=len(lesson.steps))
-        self.bar.refresh(language, f"{counter} • {tr(lesson.title, language)}")
+        self.bar.refresh(language, counter)
         self.instruction.setText(tr(step.instruction, language))
         self._set_optional(self.detail, step.detail, language)
         self._set_optional(self.tip, step.tip, language, ui_text("step.tip", language))

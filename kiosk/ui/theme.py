@@ -93,7 +93,7 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
                               border-color: {p.accent}; font-weight: bold; }}
     QPushButton[role="help"] {{ background: {p.help_bg}; color: {p.on_help};
                                 border-color: {p.help_bg}; font-weight: bold; }}
-    QPushButton[role="tile"] {{ font-size: {big}pt; font-weight: bold; text-align: left;
+    QPushButton[role="tile"] {{ font-weight: bold; text-align: left;
                                 padding: 16px 24px; border-width: 4px; }}
     QPushButton[role="face"] {{ min-height: 104px; text-align: left; }}
     QPushButton[role="quiet"] {{ border-color: transparent; background: transparent;

@@ -19,6 +19,25 @@ def button(text: str, parent: QWidget, role: str | None = None) -> QPushButton:
     return widget
 
 
+class TallButton(QPushButton):
+    """A button whose text may run over several lines. Its minimum height follows its text
+    and font, with room above and below for Vietnamese stacked marks (ễ, ọ), which Qt's own
+    size hint clips at large sizes; set the text with ``setText`` after a style change."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        lines = max(1, text.count("\n") + 1)
+        metrics = self.fontMetrics()
+        self.setMinimumHeight(lines * metrics.lineSpacing() + metrics.height() // 4 + 36)
+
+
+def tall_button(text: str, parent: QWidget, role: str | None = None) -> TallButton:
+    widget = TallButton(text, parent)
+    if role:
+        widget.setProperty("role", role)
+    return widget
+
+
 def label(text: str, parent: QWidget, role: str | None = None, wrap: bool = True,
           plain: bool = True, centered: bool = False) -> QLabel:
     """A label; ``plain`` shows the text exactly as written (lesson text is never HTML)."""
@@ -77,8 +96,8 @@ class TopBar(QFrame):
         self.home = button("", self)
         from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
 
-        self.title = label("", self, "heading", wrap=False)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title = label("", self, "heading")  # wraps rather than being cut at large sizes
+        self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.text_size = button("", self)
         self.language = button("", self)
         self.help = button("", self, "help")
