@@ -102,3 +102,86 @@ def check_pin(db: sqlite_utils.Database, account_id: str, pin: str,
             "failed_pins": 0 if locked_until else failed,
             "locked_until": locked_until.isoformat() if locked_until else None})
     raise PinRefused("locked" if locked_until else "wrong PIN", locked_until)
+
+
+PUBLIC_FIELDS = ("id", "name", "role", "active", "locked_until", "created_at")
+
+
+def list_accounts(db: sqlite_utils.Database, *, active_only: bool = False,
+                  role: str | None = None) -> list[dict]:
+    """Accounts for the sign-in list and the admin screen, by name; never the PIN hashes.
+
+    Each has ``PUBLIC_FIELDS``. Read-only.
+    """
+    where, params = ["1"], []
+    if active_only:
+        where.append("active = 1")
+    if role is not None:
+        where.append("role = ?")
+        params.append(role)
+    rows = db.execute(f"SELECT {', '.join(PUBLIC_FIELDS)} FROM accounts "
+                      f"WHERE {' AND '.join(where)}", params).fetchall()
+    accounts = [dict(zip(PUBLIC_FIELDS, row)) for row in rows]
+    return sorted(accounts, key=lambda account: (account["name"].casefold(), account["id"]))
+
+
+def sign_in(db: sqlite_utils.Database, account_id: str, pin: str, *,
+            now: datetime | None = None) -> dict:
+    """Sign in by tapping a name and typing its PIN; returns the account's ``PUBLIC_FIELDS``.
+
+    Raises ``PinRefused`` for a wrong PIN (counted: the fifth in a row locks the account for
+    ``LOCKOUT``), a locked account (``locked_until`` set) or an inactive one, and ``KeyError`` for
+    an unknown account.
+    """
+    account = _get(db, account_id)
+    if not account["active"]:
+        raise PinRefused("inactive")
+    account = check_pin(db, account_id, pin, now=now)
+    return {field: account[field] for field in PUBLIC_FIELDS}
+
+
+def set_active(db: sqlite_utils.Database, account_id: str, *, active: bool) -> None:
+    """Switch an account on or off; accounts are never deleted, as sessions refer to them.
+
+    Raises ``KeyError`` for an unknown account and ``ValueError`` when it would leave no active
+    admin.
+    """
+    with db.atomic():
+        account = _get(db, account_id)
+        if not active and account["role"] == "admin" and account["active"]:
+            others = db.execute("SELECT count(*) FROM accounts WHERE role = 'admin' "
+                                "AND active = 1 AND id != ?", [account_id]).fetchone()[0]
+            if not others:
+                raise ValueError("the last active admin cannot be switched off")
+        db.execute("UPDATE accounts SET active = ? WHERE id = ?", [int(bool(active)), account_id])
+
+
+def change_pin(db: sqlite_utils.Database, account_id: str, *, new_pin: str) -> None:
+    """Give an account a new PIN (an admin's reset); also lifts a lockout.
+
+    Raises ``ValueError`` for a PIN that is not 4 to 6 digits and ``KeyError`` for an unknown
+    account.
+    """
+    if not valid_pin(new_pin):
+        raise ValueError("PIN must be 4 to 6 digits")
+    pin_hash = hash_pin(new_pin)
+    with db.atomic():
+        _get(db, account_id)
+        db.execute("UPDATE accounts SET pin_hash = ?, failed_pins = 0, locked_until = NULL "
+                   "WHERE id = ?", [pin_hash, account_id])
+
+
+def unlock(db: sqlite_utils.Database, account_id: str) -> None:
+    """Lift a lockout before its five minutes are over (an admin's action)."""
+    with db.atomic():
+        _get(db, account_id)
+        db.execute("UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = ?",
+                   [account_id])
+
+
+def _get(db: sqlite_utils.Database, account_id: str) -> dict:
+    found = db.execute("SELECT * FROM accounts WHERE id = ?", [account_id])
+    row = found.fetchone()
+    if row is None:
+        raise KeyError(account_id)
+    return dict(zip([column[0] for column in found.description], row))

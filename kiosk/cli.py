@@ -38,6 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     validate = lessons.add_parser("validate", help="check a lesson folder or a folder of lessons")
     validate.add_argument("path", type=Path)
     validate.set_defaults(handler=_lessons_validate)
+    narrate = lessons.add_parser("narrate", help="pre-render the spoken narration of every step")
+    narrate.add_argument("--lesson", metavar="ID", help="only this lesson")
+    narrate.set_defaults(handler=_lessons_narrate)
+
+    handout = commands.add_parser("handout", help="the printable take-home guide of a lesson")
+    handout.add_argument("lesson_id", metavar="LESSON_ID")
+    handout.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    handout.add_argument("--lang", choices=("vi", "en"), default="vi")
+    handout.set_defaults(handler=_handout)
 
     shots = commands.add_parser("screenshot", help="render every screen to PNG, offscreen")
     shots.add_argument("--out", type=Path, required=True)
@@ -51,6 +60,17 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check the database; exit 1 if anything is wrong")
     check.set_defaults(handler=_check)
+
+    demo = commands.add_parser("demo", help="record realistic assistance sessions")
+    demo.add_argument("--sessions", type=int, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=None, metavar="S")
+    demo.set_defaults(handler=_demo)
+
+    export = commands.add_parser("export", help="write a USB bundle of what the hub lacks")
+    export.add_argument("--to", type=Path, required=True, metavar="DIR")
+    export.add_argument("--all", action="store_true", help="every record, acknowledged or not")
+    export.add_argument("--json", action="store_true")
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -136,3 +156,74 @@ def _check(args) -> int:
         return 1
     print("database OK")
     return 0
+
+
+def _lessons_narrate(args) -> int:
+    from kiosk.lessons.narration import engine_available, narrate_library, narration_dir
+
+    library = _installed_library(args)
+    if args.lesson and library.lesson(args.lesson) is None:
+        print(f"no lesson with id {args.lesson!r} (see: kiosk lessons list)", file=sys.stderr)
+        return 1
+    if not engine_available():
+        print("no speech engine found: install espeak-ng to narrate lessons", file=sys.stderr)
+    count = narrate_library(library, narration_dir(paths.data_dir(args.data_dir)), args.lesson)
+    print(f"{count} narration clips")
+    return 0
+
+
+def _handout(args) -> int:
+    from kiosk.handout import write_handout
+
+    library = _installed_library(args)
+    lesson = library.lesson(args.lesson_id)
+    if lesson is None:
+        print(f"no lesson with id {args.lesson_id!r} (see: kiosk lessons list)", file=sys.stderr)
+        return 1
+    try:
+        pages = write_handout(lesson, library, args.out, language=args.lang)
+    except OSError as error:
+        print(f"cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"{pages} pages written to {args.out}")
+    return 0
+
+
+def _demo(args) -> int:
+    from kiosk.config import load
+    from kiosk.demo import record_demo_sessions
+
+    data, _, db = _open(args)
+    neighbourhoods = load(paths.config_path(data)).neighbourhoods
+    for session_id in record_demo_sessions(db, args.sessions, seed=args.seed,
+                                           neighbourhoods=neighbourhoods):
+        print(session_id, flush=True)  # only after its commit: a printed id is a stored one
+    return 0
+
+
+def _export(args) -> int:
+    from kiosk.config import load
+    from kiosk.sync.bundle import ExportError, write_bundle
+
+    data, _, db = _open(args)
+    try:
+        result = write_bundle(db, args.to, include_all=args.all,
+                              help_point=load(paths.config_path(data)).help_point)
+    except ExportError as error:
+        print(error, file=sys.stderr)
+        if args.json:
+            print(json.dumps({"error": error.reason, "message": str(error)}, ensure_ascii=False))
+        return 1
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    elif result.path is None:
+        print(_say("export.nothing"))
+    else:
+        print(_say("export.done", n=result.records, file=result.path))
+    return 0
+
+
+def _say(key: str, **values) -> str:
+    from kiosk.locale import ui_text
+
+    return f"{ui_text(key, 'vi', **values)}\n{ui_text(key, 'en', **values)}"

@@ -25,7 +25,8 @@ def _outbox_problems(db: sqlite_utils.Database) -> list[str]:
     first, last, count = db.execute("SELECT min(seq), max(seq), count(*) FROM outbox").fetchone()
     if count and last - first + 1 != count:
         problems.append(f"outbox sequence has gaps: {count} rows between {first} and {last}")
-    for table, record_type in (("lesson_runs", "lesson_run"), ("help_requests", "help_request")):
+    for table, record_type in (("lesson_runs", "lesson_run"), ("help_requests", "help_request"),
+                               ("assistance_sessions", "assistance_session")):
         missing = db.execute(
             f"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM outbox o "
             f"WHERE o.record_type = ? AND o.record_id = t.id AND o.revision = t.revision)",

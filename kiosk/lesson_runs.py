@@ -18,7 +18,7 @@ from kiosk.sync import outbox
 
 RATINGS = ("good", "ok", "bad")
 _UPDATABLE = {"furthest_step", "completed", "rating", "help_requested", "ended_at", "language",
-              "text_size"}
+              "text_size", "practice_steps", "practice_first_try", "practice_shown"}
 
 
 def start_run(db: sqlite_utils.Database, *, lesson_id: str, lesson_version: str, language: str,

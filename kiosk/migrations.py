@@ -71,3 +71,58 @@ def m001_foundation(db):
         )""")
     db.execute("CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at IS NULL")
     db.execute("CREATE INDEX lesson_runs_started ON lesson_runs (started_at)")
+
+
+@migrations()
+def m002_assistance_journal(db):
+    """The volunteers' assistance journal, bundles written for USB, and who took a help request.
+
+    The enumerations are repeated here on purpose: a migration is frozen once shipped, while the
+    constants in ``kiosk.journal`` may grow in a later migration.
+    """
+    db.execute("""
+        CREATE TABLE assistance_sessions (
+            id TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1),
+            volunteer_id TEXT NOT NULL REFERENCES accounts(id),
+            age_band TEXT NOT NULL
+                CHECK (age_band IN ('<18', '18-39', '40-59', '60-74', '75+')),
+            gender TEXT CHECK (gender IN ('female', 'male', 'other')),
+            disability TEXT
+                CHECK (disability IN ('none', 'vision', 'hearing', 'mobility', 'other')),
+            neighbourhood TEXT,
+            services TEXT NOT NULL
+                CHECK (json_valid(services) AND json_type(services) = 'array'
+                       AND json_array_length(services) >= 1),
+            satisfaction TEXT CHECK (satisfaction IN ('good', 'ok', 'bad')),
+            duration_s INTEGER NOT NULL CHECK (duration_s >= 0),
+            note TEXT,
+            started_at TEXT NOT NULL,
+            ended_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX assistance_sessions_started ON assistance_sessions (started_at)")
+    db.execute("CREATE INDEX assistance_sessions_volunteer ON assistance_sessions (volunteer_id)")
+    db.execute("""
+        CREATE TABLE exports (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            path_name TEXT NOT NULL,
+            scope TEXT NOT NULL CHECK (scope IN ('unsent', 'all')),
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            records INTEGER NOT NULL,
+            counts TEXT NOT NULL CHECK (json_valid(counts)),
+            bytes INTEGER NOT NULL,
+            sha256 TEXT NOT NULL
+        )""")
+    db.execute("ALTER TABLE help_requests ADD COLUMN taken_by TEXT REFERENCES accounts(id)")
+    db.execute("CREATE INDEX help_requests_created ON help_requests (created_at)")
+
+
+@migrations()
+def m003_practice_results(db):
+    """What a lesson run records of tap practice on the mock phone screens."""
+    for column in ("practice_steps", "practice_first_try", "practice_shown"):
+        db.execute(f"ALTER TABLE lesson_runs ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")

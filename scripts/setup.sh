@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the kiosk and its tests need on Debian 12 with Python 3.11:
-# the Qt system libraries (if missing) and a .venv with the project installed.
+# the Qt system libraries and tools (espeak-ng, poppler-utils, zbar-tools) if missing, and a .venv
+# with the project installed.
 # Safe to run again: it only does what is not done yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,12 +10,16 @@ QT_LIBS=(libegl1 libgl1 libfontconfig1 libfreetype6 libxkbcommon0 libxkbcommon-x
          libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0
          libxcb-render-util0 libxcb-xinerama0 libxcb-image0 libxcb-xkb1 libxrender1 libxi6)
 
+# Tools the kiosk and its tests call: espeak-ng speaks the lessons offline; pdftoppm/pdfinfo
+# (poppler-utils) and zbarimg (zbar-tools) check the printed take-home guides.
+TOOL_PKGS=(espeak-ng poppler-utils zbar-tools)
+
 missing=()
-for pkg in "${QT_LIBS[@]}"; do
+for pkg in "${QT_LIBS[@]}" "${TOOL_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
-  echo "Installing Qt system libraries: ${missing[*]}"
+  echo "Installing system packages: ${missing[*]}"
   sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q "${missing[@]}"

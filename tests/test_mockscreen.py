@@ -213,3 +213,24 @@ def test_every_step_of_every_bundled_lesson_renders():
                 assert (box is None) == (step.target is None), where
                 if box:
                     assert orange_near(image, box), where
+
+
+def test_practice_picture_has_no_highlight_but_the_same_box(tmp_path):
+    from kiosk.lessons.library import load_library
+
+    library = load_library()
+    lesson = library.lesson("vneid-activate")
+    step = lesson.steps[2]
+    color = library.apps[lesson.app].color
+    marked, box = render_screen(step.screen, language="vi", app_color=color, target=step.target)
+    plain, plain_box = render_screen(step.screen, language="vi", app_color=color,
+                                     target=step.target, highlight=False)
+    assert box == plain_box
+    orange = tuple(int(HIGHLIGHT[i:i + 2], 16) for i in (1, 3, 5))
+    colors = lambda image: {pixel[:3] for pixel in image.getdata()}
+    assert orange in colors(marked) and orange not in colors(plain)
+    path_marked, _ = cached_render(tmp_path, step.screen, language="vi", app_color=color,
+                                   target=step.target)
+    path_plain, _ = cached_render(tmp_path, step.screen, language="vi", app_color=color,
+                                  target=step.target, highlight=False)
+    assert path_marked != path_plain

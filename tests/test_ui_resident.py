@@ -1,7 +1,7 @@
 """The resident's path through the kiosk, driven through the real window, offscreen."""
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from conftest import drain
 from kiosk.lessons.library import load_library
@@ -146,3 +146,58 @@ def test_every_button_is_a_large_touch_target(qtbot, window):
     for button in window.step.findChildren(QPushButton):
         if button.isVisible():
             assert button.height() >= 72 and button.width() >= 72, button.text()
+
+
+def tap_phone_at(window, x, y):
+    """Tap the step's phone picture at picture pixel (x, y)."""
+    window.step.phone.was_tapped.emit(x, y)
+
+
+def open_practice_step(qtbot, window):
+    lesson = next(l for l in LESSONS if l.id == "vneid-activate")
+    open_lesson_from_home(qtbot, window, lesson)
+    window.intro.start.click()
+    window.step.next.click()
+    window.step.next.click()  # step 3: "Gửi yêu cầu" is the target
+    qtbot.waitUntil(lambda: window.step.practice.isVisible())
+    return lesson
+
+
+def test_practice_hit_first_time_is_praised_and_recorded(qtbot, window):
+    open_practice_step(qtbot, window)
+    window.step.practice.click()
+    box = window.step.round.box
+    qtbot.waitUntil(lambda: window.step.phone.has_image())
+    tap_phone_at(window, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    assert window.step.feedback.text() == "Đúng rồi! Bạn đã tìm đúng chỗ."
+    assert window.step.feedback.property("role") == "success"
+    window.step.bar.home.click()
+    drain(qtbot, window)
+    run = next(window_db(window)["lesson_runs"].rows)
+    assert (run["practice_steps"], run["practice_first_try"], run["practice_shown"]) == (1, 1, 0)
+
+
+def test_practice_two_misses_show_the_spot(qtbot, window):
+    open_practice_step(qtbot, window)
+    window.step.practice.click()
+    key_practice = window.step._picture_key()
+    assert key_practice.endswith("/practice")
+    tap_phone_at(window, 5, 5)
+    assert "thử lại" in window.step.feedback.text()
+    tap_phone_at(window, 5, 5)
+    assert "viền màu cam" in window.step.feedback.text()
+    assert not window.step._picture_key().endswith("/practice")  # the ring is back
+    window.step.bar.home.click()
+    drain(qtbot, window)
+    run = next(window_db(window)["lesson_runs"].rows)
+    assert (run["practice_steps"], run["practice_first_try"], run["practice_shown"]) == (1, 0, 1)
+
+
+def test_a_real_tap_on_the_picture_reaches_the_practice(qtbot, window):
+    open_practice_step(qtbot, window)
+    window.step.practice.click()
+    qtbot.waitUntil(lambda: window.step.phone.has_image())
+    rect = window.step.phone.image_rect()
+    qtbot.mouseClick(window.step.phone, Qt.MouseButton.LeftButton,
+                     pos=rect.topLeft().toPoint() + QPoint(3, 3))
+    assert "thử lại" in window.step.feedback.text()

@@ -466,11 +466,13 @@ def _content(screen: dict, target, view_h: float, scale, language, accent):
 
 
 def render_screen(screen: dict, *, language: str, app_color: str, target: str | None,
-                  scale: float = 1.0) -> tuple[Image.Image, Box | None]:
+                  scale: float = 1.0, highlight: bool = True) -> tuple[Image.Image, Box | None]:
     """Draw ``screen`` as an RGBA phone picture (360×740 times ``scale``, transparent corners).
 
     Returns the picture and the target's visible box ``(left, top, right, bottom)`` in image
-    pixels, or ``None`` if there is no target or no visible element or item has that id.
+    pixels, or ``None`` if there is no target or no visible element or item has that id. With
+    ``highlight=False`` the target is not marked (for practice) but the layout and box are the
+    same as with it.
     """
     color = screen.get("color") or app_color
     p = _Painter(Image.new("RGB", (round(SW * scale), round(SH * scale)), BG), scale, language,
@@ -486,7 +488,7 @@ def render_screen(screen: dict, *, language: str, app_color: str, target: str | 
         _tabs(p, tabs)
     p.rect((SW / 2 - 55, SH - 11, SW / 2 + 55, SH - 6), fill="#9aa1ab", radius=3)
     box = p.boxes.get(target) if target else None
-    if box:
+    if box and highlight:
         tap = taps.get(target) or p.taps.get(target)
         _highlight(p, box, tap, extents + list(p.boxes.values()), CONTENT_TOP + view_h)
     return _frame(p.image, scale), _pixels(box, scale) if box else None
@@ -512,26 +514,29 @@ def _pixels(box, scale: float) -> Box:
 # --- the cache ---
 
 def cache_key(screen: dict, *, language: str, app_color: str, target: str | None,
-              scale: float) -> str:
+              scale: float, highlight: bool = True) -> str:
     """SHA-256 of everything that changes the picture, including ``RENDERER_VERSION``."""
     blob = json.dumps({"screen": screen, "language": language, "app_color": app_color,
-                       "target": target, "scale": float(scale), "renderer": RENDERER_VERSION},
+                       "target": target, "scale": float(scale), "renderer": RENDERER_VERSION,
+                       **({} if highlight else {"highlight": False})},
                       sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def cached_render(cache_dir: Path, screen: dict, *, language: str, app_color: str,
-                  target: str | None, scale: float = 1.0) -> tuple[Path, Box | None]:
+                  target: str | None, scale: float = 1.0,
+                  highlight: bool = True) -> tuple[Path, Box | None]:
     """The PNG of ``render_screen(...)`` in ``cache_dir`` and the target's box.
 
     Renders only if no complete PNG with that key exists; the box is kept in the PNG itself.
     """
-    key = cache_key(screen, language=language, app_color=app_color, target=target, scale=scale)
+    key = cache_key(screen, language=language, app_color=app_color, target=target, scale=scale,
+                    highlight=highlight)
     path = Path(cache_dir) / f"{key}.png"
     box = _read_box(path)
     if box is _MISSING:
         image, box = render_screen(screen, language=language, app_color=app_color,
-                                   target=target, scale=scale)
+                                   target=target, scale=scale, highlight=highlight)
         _write_png(path, image, box)
     return path, box
 

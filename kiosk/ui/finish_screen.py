@@ -126,6 +126,10 @@ class ThanksScreen(Screen):
         layout.addWidget(self.home)
         layout.addStretch(1)
 
+    @property
+    def default_focus(self):
+        return self.home
+
     def refresh(self, language: str) -> None:
         self.title.setText(ui_text("thanks.title", language))
         self.body.setText(ui_text("thanks.body", language))

@@ -40,6 +40,10 @@ class HomeScreen(Screen):
         body.addWidget(scroll_area(grid_holder, self), 1)
         layout.addLayout(body, 1)
 
+    @property
+    def default_focus(self):
+        return next(iter(self.tiles.values()), None)
+
     def refresh(self, language: str) -> None:
         self.bar.refresh(language)
         self.heading.setText(ui_text("home.title", language))
@@ -87,6 +91,10 @@ class LessonChoiceScreen(Screen):
             self._buttons.append(choice)
         self._list.addStretch(1)
         self.refresh(language)
+
+    @property
+    def default_focus(self):
+        return self._buttons[0] if self._buttons else None
 
     @property
     def choice_buttons(self):

@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
             case "step":
                 screen.next_was_tapped.connect(self.next_step)
                 screen.back_was_tapped.connect(self.previous_step)
+                screen.practice_did_finish.connect(s.record_practice)
             case "finish":
                 screen.rating_was_chosen.connect(self.rate)
             case "thanks":
@@ -351,6 +352,19 @@ class MainWindow(QMainWindow):
     def unlock_and_close(self) -> None:
         self._may_close = True
         self.close()
+
+    def keyPressEvent(self, event) -> None:
+        """Enter presses the focused button, so every screen works with a keyboard or a switch
+        alone (Tab and the arrows move between buttons; Qt already presses one on Space)."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QAbstractButton
+
+        focused = QApplication.focusWidget()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
+                focused, QAbstractButton) and focused.isVisible() and focused.isEnabled():
+            focused.click()
+            return
+        super().keyPressEvent(event)
 
     # window -----------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:

@@ -3,13 +3,19 @@
 Drawing them ourselves keeps them independent of emoji or symbol fonts, which kiosks lack.
 """
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 
 class PhoneView(QWidget):
-    """Shows a step's illustration, scaled to fit, keeping its shape."""
+    """Shows a step's illustration, scaled to fit, keeping its shape.
+
+    ``was_tapped`` gives a press in the picture's own pixels (for practice); presses outside
+    the picture are ignored.
+    """
+
+    was_tapped = Signal(float, float)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -34,6 +40,19 @@ class PhoneView(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(360, 600)
+
+    def to_image(self, x: float, y: float) -> tuple[float, float] | None:
+        """Widget coordinates to picture pixels; None outside the picture."""
+        rect = self.image_rect()
+        if self._image is None or not rect.contains(x, y):
+            return None
+        scale = self._image.width() / rect.width()
+        return (x - rect.left()) * scale, (y - rect.top()) * scale
+
+    def mousePressEvent(self, event) -> None:
+        point = self.to_image(event.position().x(), event.position().y())
+        if point is not None:
+            self.was_tapped.emit(*point)
 
     def paintEvent(self, event) -> None:
         if self._image is None:

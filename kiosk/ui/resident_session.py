@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk.config import Config
 from kiosk.ids import uuid7
+from kiosk.lessons.practice import PracticeTally
 from kiosk.ui.database_worker import DatabaseWorker
 
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ class ResidentSession(QObject):
         self.run_id: str | None = None
         self.step = 0
         self.furthest = 0
+        self.practice = PracticeTally()
 
     # appearance ---------------------------------------------------------------------------
     def toggle_language(self) -> None:
@@ -58,6 +60,7 @@ class ResidentSession(QObject):
         """Begin a run of ``lesson`` at step 0 and record it (asynchronously)."""
         self.end_lesson()
         self.lesson, self.run_id, self.step, self.furthest = lesson, uuid7(), 0, 0
+        self.practice = PracticeTally()
         fields = dict(run_id=self.run_id, lesson_id=lesson.id, lesson_version=lesson.version,
                       language=self.language, text_size=self.text_size,
                       total_steps=len(lesson.steps))
@@ -74,7 +77,12 @@ class ResidentSession(QObject):
         if self.run_id:
             self.furthest = len(self.lesson.steps)
             self._update(furthest_step=self.furthest, completed=1, ended_at=now_iso(),
-                         language=self.language, text_size=self.text_size)
+                         language=self.language, text_size=self.text_size,
+                         **self.practice.as_fields())
+
+    def record_practice(self, index: int, practice_round) -> None:
+        """A practice round on step ``index`` ended; written with the run's next update."""
+        self.practice.rounds[index] = practice_round
 
     def rate(self, rating: str) -> None:
         if self.run_id:
@@ -93,7 +101,8 @@ class ResidentSession(QObject):
     def end_lesson(self) -> None:
         """The resident left the lesson (Home, timeout, or finished): write where she got to."""
         if self.run_id:
-            self._update(furthest_step=self.furthest, ended_at=now_iso())
+            self._update(furthest_step=self.furthest, ended_at=now_iso(),
+                         **self.practice.as_fields())
         self.lesson, self.run_id, self.step, self.furthest = None, None, 0, 0
 
     def reset(self) -> None:

@@ -69,6 +69,7 @@ def _shoot_all(app, window, folder: Path, language: str, width: int, height: int
             shoot(f"choose-{app_info.id}")
     for lesson in window.library.lessons:
         _shoot_lesson(window, lesson, language, shoot)
+    _shoot_practice(window, language, shoot)
     window.help_dialog.show_for(language)
     shoot("help-called", window.help_dialog)
     window.help_dialog.accept()
@@ -94,4 +95,23 @@ def _shoot_lesson(window, lesson, language: str, shoot) -> None:
         shoot(f"{lesson.id}-step{index + 1:02d}")
         window.next_step()
     shoot(f"{lesson.id}-finish")
+    window.go_home()
+
+
+def _shoot_practice(window, language: str, shoot) -> None:
+    """The practice of the first step that has a tap target: asked, then a miss."""
+    lesson = next((l for l in window.library.lessons
+                   if any(step.target for step in l.steps)), None)
+    if lesson is None:
+        return
+    window.illustrations.load_now(lesson, language)
+    window.illustrations.load_now(lesson, language, practice=True)
+    window.open_lesson(lesson.id)
+    window.start_lesson()
+    while not lesson.steps[window.session.step].target:
+        window.next_step()
+    window.step.start_practice()
+    shoot("practice-asked")
+    window.step.phone.was_tapped.emit(2.0, 2.0)
+    shoot("practice-missed")
     window.go_home()

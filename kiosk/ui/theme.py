@@ -31,17 +31,20 @@ class Palette:
     warning_text: str
     help_bg: str
     on_help: str
+    success_bg: str
+    success_text: str
 
 
 NORMAL = Palette(background="#f6f2e8", surface="#ffffff", text="#1b1b1b", muted="#4a4a4a",
                  primary="#0b4f9c", on_primary="#ffffff", accent="#1f6f3f", on_accent="#ffffff",
                  border="#6b6b6b", tip_bg="#fff4c2", warning_bg="#fde3e1", warning_text="#8a1c12",
-                 help_bg="#b3261e", on_help="#ffffff")
+                 help_bg="#b3261e", on_help="#ffffff", success_bg="#dff3e4",
+                 success_text="#14532d")
 HIGH_CONTRAST = Palette(background="#000000", surface="#111111", text="#ffffff", muted="#f0f0f0",
                         primary="#ffd400", on_primary="#000000", accent="#7dffb0",
                         on_accent="#000000", border="#ffffff", tip_bg="#1c1c00",
                         warning_bg="#2a0000", warning_text="#ffb3ad", help_bg="#ffd400",
-                        on_help="#000000")
+                        on_help="#000000", success_bg="#002a10", success_text="#7dffb0")
 
 
 def palette_for(high_contrast: bool) -> Palette:
@@ -79,6 +82,9 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
                           padding: 12px; border-radius: 6px; }}
     QLabel[role="warning"] {{ background: {p.warning_bg}; color: {p.warning_text};
                               border-left: 8px solid {p.warning_text}; padding: 12px;
+                              border-radius: 6px; font-weight: bold; }}
+    QLabel[role="success"] {{ background: {p.success_bg}; color: {p.success_text};
+                              border-left: 8px solid {p.success_text}; padding: 12px;
                               border-radius: 6px; font-weight: bold; }}
     QLabel[role="error"] {{ color: {p.warning_text}; font-weight: bold; }}
     QFrame[role="bar"] {{ background: {p.surface}; border-bottom: 2px solid {p.border}; }}

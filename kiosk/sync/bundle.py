@@ -1,0 +1,269 @@
+"""USB bundles: everything the hub has not acknowledged, in one verified file (docs/bundle-format.md).
+
+``write_bundle`` streams outbox rows into a zip written under a temporary name in the target
+folder, flushes and fsyncs it, renames it, reads it back and checks its checksums; only then does it
+record the export and return. Any failure removes what it wrote and raises ``ExportError`` with a
+plain message; nothing is recorded. Writing a bundle never marks outbox rows sent: only the hub's
+acknowledgement does (DESIGN.md invariant 5).
+
+``read_bundle`` is what the hub uses: it refuses a truncated, altered, foreign or unknown-version
+file whole, with a plain reason (``BundleError``), before a single record is handed out.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import hashlib
+import json
+import os
+import secrets
+import zipfile
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+from kiosk.db import device_id, now_iso
+from kiosk.ids import uuid7
+from kiosk.locale import ui_text
+from kiosk.sync.bundle_format import (FORMAT, FORMAT_VERSION, MANIFEST, RECORDS, SUFFIX,
+                                      BundleError, check_manifest, check_records)
+
+CHUNK_ROWS = 2000
+COMPRESSION = zipfile.ZIP_DEFLATED
+COMPRESS_LEVEL = 1  # USB sticks write slowly: a fast deflate shrinks JSON ~6x for little CPU
+_ERRNO_REASONS = {
+    errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EFBIG: "disk_full",
+    errno.EROFS: "read_only", errno.EACCES: "read_only", errno.EPERM: "read_only",
+    errno.ENOENT: "removed", errno.ENODEV: "removed", errno.ENXIO: "removed",
+    errno.ENOTDIR: "removed", errno.ESTALE: "removed",
+}
+
+
+class ExportError(Exception):
+    """An export failed and left nothing behind. ``reason`` is one of ``disk_full``,
+    ``read_only``, ``removed``, ``io``, ``verify``; ``message(language)`` is the plain sentence
+    (ui.json ``export.error.<reason>``); ``str()`` gives it in Vietnamese and English."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        self.reason, self.detail = reason, detail
+        super().__init__(f"{self.message('vi')} / {self.message('en')}")
+
+    def message(self, language: str) -> str:
+        return ui_text(f"export.error.{self.reason}", language)
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    """What an export wrote. ``path`` is ``None`` (and nothing was written) when there was
+    nothing to export."""
+
+    path: Path | None
+    records: int
+    first_seq: int | None
+    last_seq: int | None
+    bytes: int
+    sha256: str | None = None
+    counts: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        """The ``kiosk export --json`` object."""
+        return {"path": str(self.path) if self.path else None, "records": self.records,
+                "first_seq": self.first_seq, "last_seq": self.last_seq, "bytes": self.bytes}
+
+
+def write_bundle(db: sqlite_utils.Database, target_dir: Path | str, *, include_all: bool = False,
+                 progress: Callable[[int, int], None] | None = None,
+                 open_file: Callable = open, help_point: str = "") -> BundleResult:
+    """Write one bundle of the unsent outbox rows (every row with ``include_all``) to
+    ``target_dir``, verified on disk, and record it in ``exports``.
+
+    ``progress(done, total)`` is called on this thread after each chunk of rows. ``open_file`` is
+    how the temporary file is opened (tests inject failing writers). Runs on the database worker
+    (it reads the database and writes a file). Raises ``ExportError`` on any failure, having
+    removed the temporary or renamed file and recorded nothing.
+    """
+    target = Path(target_dir).absolute()
+    if not target.is_dir():
+        raise ExportError("removed", f"{target} is not a folder")
+    scope = "all" if include_all else "unsent"
+    with db.atomic():  # one read snapshot: the range, the name and the rows agree
+        total, first, last = db.execute(
+            f"SELECT count(*), min(seq), max(seq) FROM outbox {_where(scope)}").fetchone()
+        if not total:
+            return BundleResult(None, 0, None, None, 0)
+        device = device_id(db)
+        final = target / f"helppoint-{device.replace('-', '')[-8:]}-{first}-{last}{SUFFIX}"
+        temporary = target / f".{final.name}.{secrets.token_hex(4)}.tmp"
+        manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "created_at": now_iso(),
+                    "device_id": device, "help_point": help_point, "scope": scope,
+                    "encryption": None}
+        rows = db.execute(f"SELECT seq, record_type, payload FROM outbox {_where(scope)} "
+                          f"AND seq <= ? ORDER BY seq", [last])
+        _guarded(lambda: _write_file(temporary, rows, manifest, total, progress, open_file),
+                 temporary)
+    size = _guarded(lambda: _publish(temporary, final, manifest), temporary, final)
+    result = BundleResult(final, manifest["records"], manifest["first_seq"], manifest["last_seq"],
+                          size, manifest["members"][RECORDS]["sha256"], manifest["counts"])
+    _record_export(db, result, scope)
+    return result
+
+
+def _where(scope: str) -> str:
+    return "WHERE 1" if scope == "all" else "WHERE sent_at IS NULL"
+
+
+def _guarded(step: Callable, *written: Path):
+    """Run ``step``; on failure remove ``written`` files and raise ``ExportError``."""
+    try:
+        return step()
+    except (OSError, BundleError) as error:
+        for path in written:
+            _remove_quietly(path)
+        if isinstance(error, BundleError):
+            raise ExportError("verify", str(error)) from error
+        raise ExportError(_ERRNO_REASONS.get(error.errno, "io"), str(error)) from error
+
+
+def _write_file(temporary: Path, rows, manifest: dict, total: int,
+                progress: Callable | None, open_file: Callable) -> None:
+    """Write the zip (records, then manifest) to ``temporary``, flushed and fsynced; completes
+    ``manifest`` with the range, counts and checksum."""
+    with open_file(temporary, "wb") as out:
+        with zipfile.ZipFile(out, "w", compression=COMPRESSION,
+                             compresslevel=COMPRESS_LEVEL) as bundle:
+            with bundle.open(RECORDS, "w") as member:
+                summary = _write_records(member, rows, total, progress)
+            manifest.update(summary.pop("range"))
+            manifest["members"] = {RECORDS: summary}
+            manifest["counts"] = summary.pop("counts")
+            bundle.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _write_records(member, rows, total: int, progress: Callable | None) -> dict:
+    """Stream ``rows`` as JSON lines into ``member``, CHUNK_ROWS at a time; returns the member's
+    checksum, size, line count, record counts and sequence range."""
+    digest, size, lines, counts = hashlib.sha256(), 0, 0, Counter()
+    first = last = None
+    while chunk := rows.fetchmany(CHUNK_ROWS):
+        # payloads are already compact JSON (outbox.append), so a line is put together as text
+        data = "".join([f'{{"seq":{seq},"record_type":{_quoted(kind)},"record":{payload}}}\n'
+                        for seq, kind, payload in chunk]).encode("utf-8")
+        digest.update(data)
+        member.write(data)
+        size, lines = size + len(data), lines + len(chunk)
+        counts.update(kind for _, kind, _ in chunk)
+        first = chunk[0][0] if first is None else first
+        last = chunk[-1][0]
+        if progress:
+            progress(lines, total)
+    return {"sha256": digest.hexdigest(), "bytes": size, "lines": lines, "counts": dict(counts),
+            "range": {"first_seq": first, "last_seq": last, "records": lines}}
+
+
+@functools.cache
+def _quoted(text: str) -> str:
+    return json.dumps(text)
+
+
+def _publish(temporary: Path, final: Path, manifest: dict) -> int:
+    """Rename the written file into place, make the rename durable, read it back and compare.
+    Returns the file's size."""
+    os.replace(temporary, final)
+    _sync_directory(final.parent)
+    found = verify_bundle(final)
+    if found["members"] != manifest["members"] or found["counts"] != manifest["counts"]:
+        raise BundleError("altered", "the file read back is not the file written")
+    return final.stat().st_size
+
+
+def _sync_directory(folder: Path) -> None:
+    """Make a rename in ``folder`` durable. The one POSIX-only call here: Windows has no
+    directory handles to fsync, and its rename is already written through."""
+    if os.name != "posix":
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(handle)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # the stick is gone: nothing is left to remove from it here
+        pass
+
+
+def _record_export(db: sqlite_utils.Database, result: BundleResult, scope: str) -> None:
+    with db.atomic():
+        db.execute("INSERT INTO exports (id, created_at, path_name, scope, first_seq, last_seq, "
+                   "records, counts, bytes, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [uuid7(), now_iso(), result.path.name, scope, result.first_seq,
+                    result.last_seq, result.records, json.dumps(result.counts), result.bytes,
+                    result.sha256])
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A bundle that passed every check of ``read_bundle``."""
+
+    path: Path
+    manifest: dict
+
+    def records(self) -> Iterator[dict]:
+        """Each ``{"seq", "record_type", "record"}`` in sequence order, streamed from the file."""
+        with zipfile.ZipFile(self.path) as bundle, bundle.open(RECORDS) as member:
+            for line in member:
+                yield json.loads(line)
+
+
+def verify_bundle(path: Path | str) -> dict:
+    """The manifest of the bundle at ``path`` once its format, version and member checksums are
+    checked (records are not parsed). Raises ``BundleError`` otherwise. Read-only."""
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            manifest = check_manifest(bundle)
+            digest, size, lines = hashlib.sha256(), 0, 0
+            with bundle.open(RECORDS) as member:
+                while block := member.read(1 << 20):
+                    digest.update(block)
+                    size, lines = size + len(block), lines + block.count(b"\n")
+    except BundleError:
+        raise
+    except OSError as error:
+        raise BundleError("unreadable", str(error)) from error
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
+        raise BundleError("damaged", str(error)) from error
+    expected = manifest["members"][RECORDS]
+    if (digest.hexdigest(), size, lines) != (expected["sha256"], expected["bytes"],
+                                            expected["lines"]):
+        raise BundleError("altered", f"{RECORDS} does not match its checksum")
+    return manifest
+
+
+def read_bundle(path: Path | str) -> Bundle:
+    """Check a bundle completely (manifest, checksums, every record, sequence range, counts,
+    device) without keeping its records in memory; returns it for ``Bundle.records()``.
+
+    Raises ``BundleError`` with a plain reason if anything is wrong; nothing of a refused bundle
+    should be imported. Read-only.
+    """
+    manifest = verify_bundle(path)
+    bundle = Bundle(Path(path), manifest)
+    try:
+        check_records(manifest, bundle.records())
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        raise BundleError("damaged", str(error)) from error
+    return bundle
