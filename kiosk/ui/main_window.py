@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.session = ResidentSession(config, worker, self)
         self._illustrations = None
+        self._narrator = False  # not yet looked for
         self.stack = QStackedWidget(self)
         self._screens: dict = {}
         self.welcome = WelcomeScreen(self.stack)
@@ -110,6 +111,17 @@ class MainWindow(QMainWindow):
             self._illustrations = IllustrationStore(lambda: self.library,
                                                     paths.cache_dir(self.data_dir), self)
         return self._illustrations
+
+    @property
+    def narrator(self):
+        """Reads steps aloud; None where no speech engine is installed. Made on first use."""
+        if self._narrator is False:
+            from kiosk.lessons.narration import narration_dir
+            from kiosk.ui.narrator import Narrator
+
+            self._narrator = (Narrator(narration_dir(self.data_dir), self)
+                              if Narrator.available() else None)
+        return self._narrator
 
     home = _lazy_screen("home")
     choice = _lazy_screen("choice")
@@ -158,7 +170,7 @@ class MainWindow(QMainWindow):
             "home": lambda: home_screen.HomeScreen(library, stack),
             "choice": lambda: home_screen.LessonChoiceScreen(library, stack),
             "intro": lambda: intro_screen.IntroScreen(stack),
-            "step": lambda: step_screen.StepScreen(self.illustrations, stack),
+            "step": lambda: step_screen.StepScreen(self.illustrations, self.narrator, stack),
             "finish": lambda: finish_screen.FinishScreen(stack),
             "thanks": lambda: finish_screen.ThanksScreen(stack),
             "gate": lambda: pin_pad.AdminGateScreen(stack),
@@ -212,6 +224,8 @@ class MainWindow(QMainWindow):
 
     def _show(self, screen) -> None:
         self.thanks_timer.stop()
+        if self._narrator and screen is not self._screens.get("step"):
+            self._narrator.stop()  # reading aloud belongs to the step on screen
         if screen is self._screens.get("gate"):
             screen.start(self.session.language)
         else:
@@ -381,5 +395,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().removeEventFilter(self)
         if self._illustrations is not None:
             self._illustrations.shutdown()
+        if self._narrator:
+            self._narrator.shutdown()
         self.session.end_lesson()
         event.accept()

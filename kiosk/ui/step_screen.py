@@ -5,17 +5,32 @@ picture where she would tap her phone, and is told kindly whether she found it; 
 miss the ring is shown again.
 """
 
-from PySide6.QtCore import Signal
+import html
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.lessons.model import Lesson, tr
 from kiosk.lessons.practice import HIT, MISS, PracticeRound
 from kiosk.locale import ui_text
 from kiosk.ui.illustrations import IllustrationStore, illustration_key
+from kiosk.ui.narrator import Narrator
 from kiosk.ui.painted import PhoneView
 from kiosk.ui.widgets import Screen, TopBar, button, column, label, scroll_area
 
 FEEDBACK_ROLE = {HIT: "success", MISS: "tip"}
+
+
+def highlight_sentence(widget, sentence: str) -> None:
+    """Show ``widget``'s text with ``sentence`` marked (as rich text, everything escaped)."""
+    text = widget.text()
+    at = text.find(sentence)
+    if at < 0:
+        return
+    before, after = html.escape(text[:at]), html.escape(text[at + len(sentence):])
+    widget.setTextFormat(Qt.TextFormat.RichText)
+    widget.setText(f'{before}<span style="background-color:#ffe066; color:#000000;">'
+                   f"{html.escape(sentence)}</span>{after}")
 
 
 class StepScreen(Screen):
@@ -23,13 +38,18 @@ class StepScreen(Screen):
     back_was_tapped = Signal()
     practice_did_finish = Signal(int, object)  # step index, the PracticeRound
 
-    def __init__(self, illustrations: IllustrationStore, parent: QWidget | None = None):
+    def __init__(self, illustrations: IllustrationStore, narrator: Narrator | None = None,
+                 parent: QWidget | None = None):
+        """``narrator`` is None where no speech engine is installed: no listen buttons then."""
         super().__init__(parent)
         self._illustrations = illustrations
+        self._narrator = narrator
+        self._sentences: list = []
         self._language = "vi"
         self.lesson: Lesson | None = None
         self.index = 0
         self.round: PracticeRound | None = None
+        self.highlighted: str | None = None
         self.bar = TopBar(self)
         self.phone = PhoneView(self)
         text_holder = QWidget(self)
@@ -41,6 +61,8 @@ class StepScreen(Screen):
         self.feedback = label("", text_holder, "tip")
         self.back = button("", self)
         self.practice = button("", self)
+        self.listen = button("", self, "primary")
+        self.listen_slow = button("", self)
         self.next = button("", self, "go")
         self.back.setMinimumWidth(260)
         self.next.setMinimumWidth(320)
@@ -50,10 +72,17 @@ class StepScreen(Screen):
                        self.feedback):
             text.addWidget(widget)
         text.addStretch(1)
+        listen_row = QHBoxLayout()
+        listen_row.addWidget(self.listen)
+        listen_row.addWidget(self.listen_slow)
+        listen_row.addStretch(1)
+        right = column(margins=0, spacing=12)
+        right.addLayout(listen_row)
+        right.addWidget(scroll_area(text_holder, self), 1)
         middle = QHBoxLayout()
         middle.setSpacing(28)
         middle.addWidget(self.phone, 2)
-        middle.addWidget(scroll_area(text_holder, self), 3)
+        middle.addLayout(right, 3)
         nav = QHBoxLayout()
         nav.addWidget(self.back)
         nav.addStretch(1)
@@ -70,6 +99,11 @@ class StepScreen(Screen):
         self.next.clicked.connect(self.next_was_tapped)
         self.back.clicked.connect(self.back_was_tapped)
         self.practice.clicked.connect(self.start_practice)
+        self.listen.clicked.connect(lambda: self.toggle_listening("normal"))
+        self.listen_slow.clicked.connect(lambda: self.toggle_listening("slow"))
+        if narrator is not None:
+            narrator.sentence_did_start.connect(self._on_sentence_did_start)
+            narrator.narration_did_end.connect(self._on_narration_did_end)
         self.phone.was_tapped.connect(self._on_phone_tapped)
         illustrations.illustration_did_load.connect(self._on_illustration_did_load)
 
@@ -78,6 +112,7 @@ class StepScreen(Screen):
         return self.next
 
     def show_step(self, lesson: Lesson, index: int, language: str) -> None:
+        self.stop_listening()
         self.lesson, self.index, self.round = lesson, index, None
         self.feedback.hide()
         self.refresh(language)
@@ -90,6 +125,7 @@ class StepScreen(Screen):
         self._language = language
         self.bar.refresh(language, ui_text("step.counter", language, n=index + 1,
                                            total=len(lesson.steps)))
+        self.instruction.setTextFormat(Qt.TextFormat.PlainText)
         self.instruction.setText(tr(step.instruction, language))
         self._set_optional(self.detail, step.detail, language)
         self._set_optional(self.tip, step.tip, language, ui_text("step.tip", language))
@@ -99,6 +135,11 @@ class StepScreen(Screen):
         self.tap_hint.setText(ui_text("step.tap_here", language))
         self.back.setText(ui_text("nav.back", language))
         self.practice.setText(ui_text("practice.start", language))
+        speaking = self._narrator is not None and self._narrator.speaking
+        self.listen.setText(ui_text("listen.stop" if speaking else "listen.normal", language))
+        self.listen_slow.setText(ui_text("listen.slow", language))
+        self.listen.setVisible(self._narrator is not None)
+        self.listen_slow.setVisible(self._narrator is not None and not speaking)
         self.practice.setVisible(self._practice_box() is not None and self.round is None)
         last = index == len(lesson.steps) - 1
         self.next.setText(ui_text("nav.finish" if last else "nav.next", language))
@@ -106,9 +147,45 @@ class StepScreen(Screen):
 
     @staticmethod
     def _set_optional(widget, text, language: str, prefix: str = "") -> None:
+        widget.setTextFormat(Qt.TextFormat.PlainText)
         widget.setVisible(bool(text))
         if text:
             widget.setText(f"{prefix}: {tr(text, language)}" if prefix else tr(text, language))
+
+    # listening --------------------------------------------------------------------------------
+    def toggle_listening(self, speed: str) -> None:
+        """Read the step aloud at ``speed``, or stop if it is being read."""
+        if self._narrator is None or self.lesson is None:
+            return
+        if self._narrator.speaking:
+            self.stop_listening()
+            return
+        from kiosk.lessons.narration import spoken_sentences
+
+        self._sentences = spoken_sentences(self.lesson.steps[self.index], self._language)
+        self._narrator.speak(self.lesson, self.index, self._language, speed)
+
+    def stop_listening(self) -> None:
+        if self._narrator is not None:
+            self._narrator.stop()
+
+    def _part_labels(self) -> dict:
+        return {"instruction": self.instruction, "detail": self.detail, "tip": self.tip,
+                "warning": self.warning}
+
+    def _on_sentence_did_start(self, position: int) -> None:
+        if not self.isVisible() or position >= len(self._sentences):
+            return
+        self.refresh(self._language)  # clears the previous highlight
+        sentence = self._sentences[position]
+        widget = self._part_labels()[sentence.part]
+        highlight_sentence(widget, sentence.text)
+        self.highlighted = sentence.text
+
+    def _on_narration_did_end(self) -> None:
+        self.highlighted = None
+        if self.lesson is not None:
+            self.refresh(self._language)
 
     # practice ---------------------------------------------------------------------------------
     def _practice_box(self):

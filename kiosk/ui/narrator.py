@@ -1,0 +1,148 @@
+"""Reading a step aloud: clips are found (or rendered) off the UI thread, then played one
+sentence at a time, and ``sentence_did_start`` tells the screen which sentence to highlight.
+
+Playback uses ``QSoundEffect`` (WAV, low latency). A player that fails (no sound card) simply
+ends the narration; nothing waits on it.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QThreadPool, QUrl, Signal
+
+from kiosk.ui.illustrations import _Job
+
+if TYPE_CHECKING:
+    from kiosk.lessons.model import Lesson
+
+
+class SoundEffectPlayer(QObject):
+    """Plays one WAV file at a time; ``did_finish`` fires when it ends or cannot play."""
+
+    did_finish = Signal()
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        from PySide6.QtMultimedia import QSoundEffect
+
+        self._effect = QSoundEffect(self)
+        self._effect.playingChanged.connect(self._on_playing_changed)
+        self._effect.statusChanged.connect(self._on_status_changed)
+        self._started = False
+
+    def play(self, path: Path) -> None:
+        self._started = False
+        self._effect.setSource(QUrl.fromLocalFile(str(path)))
+        self._effect.play()
+
+    def stop(self) -> None:
+        self._effect.stop()
+
+    def _on_playing_changed(self) -> None:
+        if self._effect.isPlaying():
+            self._started = True
+        elif self._started:
+            self.did_finish.emit()
+
+    def _on_status_changed(self) -> None:
+        from PySide6.QtMultimedia import QSoundEffect
+
+        if self._effect.status() == QSoundEffect.Status.Error:
+            self.did_finish.emit()
+
+
+class Narrator(QObject):
+    sentence_did_start = Signal(int)  # index into narration.spoken_sentences(step, language)
+    narration_did_end = Signal()
+    _clips_did_arrive = Signal(int)  # a request number; the clips wait in ``_arrived``
+
+    def __init__(self, clips_dir: Path, parent: QObject | None = None, player=None):
+        """``clips_dir`` is the narration cache (``narration.narration_dir(data_dir)``);
+        ``player`` (for tests) needs ``play(path)``, ``stop()`` and a ``did_finish`` signal."""
+        super().__init__(parent)
+        self._clips_dir = clips_dir
+        self._player = player
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._request = 0
+        self._arrived: dict[int, list[Path]] = {}
+        self._lock = threading.Lock()
+        self._clips: list[Path] = []
+        self._playing = -1
+        self._player_connected = False
+        self._clips_did_arrive.connect(self._on_clips_did_arrive)
+
+    @staticmethod
+    def available() -> bool:
+        """Whether a speech engine is installed (the "Nghe" button is hidden otherwise)."""
+        from kiosk.lessons.narration import engine_available
+
+        return engine_available()
+
+    @property
+    def speaking(self) -> bool:
+        return self._playing >= 0
+
+    def speak(self, lesson: Lesson, index: int, language: str, speed: str = "normal") -> None:
+        """Read step ``index`` aloud; stops whatever was being read."""
+        self.stop()
+        self._request += 1
+        request = self._request
+        self._pool.start(_Job(lambda: self._fetch(request, lesson, index, language, speed)))
+
+    def stop(self) -> None:
+        """Stop reading; ``narration_did_end`` fires if something was being read."""
+        self._request += 1  # clips still on their way are ignored
+        if self._playing >= 0:
+            self._playing = -1
+            self._active_player().stop()
+            self.narration_did_end.emit()
+
+    def shutdown(self) -> None:
+        self.stop()
+        self._pool.clear()
+        self._pool.waitForDone()
+
+    def _fetch(self, request, lesson, index, language, speed) -> None:
+        """On the pool's thread: the step's clips, rendered if missing."""
+        from kiosk.lessons.narration import clip_paths
+
+        clips = clip_paths(lesson, index, language, speed, self._clips_dir)
+        with self._lock:
+            self._arrived[request] = clips
+        self._clips_did_arrive.emit(request)
+
+    def _on_clips_did_arrive(self, request: int) -> None:
+        with self._lock:
+            clips = self._arrived.pop(request, [])
+        if request != self._request or not clips:
+            if request == self._request:
+                self.narration_did_end.emit()
+            return
+        self._clips = clips
+        self._play(0)
+
+    def _play(self, position: int) -> None:
+        if position >= len(self._clips):
+            self._playing = -1
+            self.narration_did_end.emit()
+            return
+        self._playing = position
+        self.sentence_did_start.emit(position)
+        self._active_player().play(self._clips[position])
+
+    def _active_player(self):
+        """The player, made (and connected) on first use."""
+        if self._player is None:
+            self._player = SoundEffectPlayer(self)
+        if not self._player_connected:
+            self._player.did_finish.connect(self._on_clip_did_finish)
+            self._player_connected = True
+        return self._player
+
+    def _on_clip_did_finish(self) -> None:
+        if self._playing >= 0:
+            self._play(self._playing + 1)
