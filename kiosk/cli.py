@@ -71,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--all", action="store_true", help="every record, acknowledged or not")
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=_export)
+
+    enroll = commands.add_parser("enroll", help="enroll this kiosk with the ward hub")
+    enroll.add_argument("--hub", required=True, metavar="URL", help="e.g. http://192.168.1.10:8750")
+    enroll.add_argument("--code", required=True, help="from: kiosk-hub enroll-code --point NAME")
+    enroll.set_defaults(handler=_enroll)
+
+    sync = commands.add_parser("sync", help="send records to the hub and fetch new lessons")
+    sync.add_argument("--once", action="store_true", help="one round, then exit (0: all sent)")
+    sync.add_argument("--json", action="store_true")
+    sync.set_defaults(handler=_sync)
     return parser
 
 
@@ -220,6 +230,61 @@ def _export(args) -> int:
         print(_say("export.nothing"))
     else:
         print(_say("export.done", n=result.records, file=result.path))
+    return 0
+
+
+def _enroll(args) -> int:
+    from kiosk.sync.enroll import EnrollFailed, enroll
+
+    _, _, db = _open(args)
+    try:
+        found = enroll(db, args.hub, args.code)
+    except EnrollFailed as error:
+        print(f"enrollment failed: {error}", file=sys.stderr)
+        return 1
+    print(f"enrolled with hub {found.hub_id} at {found.hub_url}"
+          + (f" as help point {found.point!r}" if found.point else ""))
+    return 0
+
+
+def _sync(args) -> int:
+    from kiosk.sync.enroll import NotEnrolled, client_for
+    from kiosk.sync.push import sync_round
+
+    data, _, db = _open(args)
+    try:
+        client = client_for(db)
+    except NotEnrolled as error:
+        print(f"{error}: kiosk enroll --hub URL --code CODE", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"ok": False, "error": str(error)}))
+        return 1
+    with client:
+        if not args.once:
+            return _sync_forever(db, client, data)
+        result = sync_round(db, client, data_dir=data)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        print(f"sent {result.sent}, set aside {result.set_aside}, still unsent {result.unsent}"
+              + (f"; last error: {result.last_error}" if result.last_error else ""))
+    return 0 if result.unsent == 0 else 1
+
+
+def _sync_forever(db, client, data) -> int:
+    from kiosk.sync.push import sync_round
+    from kiosk.sync.schedule import SyncWorker
+
+    def report(result) -> None:
+        print(f"{result.attempted_at}: sent {result.sent}, unsent {result.unsent}"
+              + (f", error: {result.last_error}" if result.last_error else ""), flush=True)
+
+    worker = SyncWorker(lambda: sync_round(db, client, data_dir=data), on_result=report)
+    worker.start()
+    try:
+        worker.join()
+    finally:
+        worker.stop()
     return 0
 
 

@@ -1,4 +1,4 @@
-"""USB bundles: everything the hub has not acknowledged, in one verified file (docs/bundle-format.md).
+"""USB bundles: what the hub has not acknowledged, in one verified file (docs/bundle-format.md).
 
 ``write_bundle`` streams outbox rows into a zip written under a temporary name in the target
 folder, flushes and fsyncs it, renames it, reads it back and checks its checksums; only then does it
@@ -36,7 +36,7 @@ from kiosk.sync.bundle_format import (FORMAT, FORMAT_VERSION, MANIFEST, RECORDS,
 
 CHUNK_ROWS = 2000
 COMPRESSION = zipfile.ZIP_DEFLATED
-COMPRESS_LEVEL = 1  # USB sticks write slowly: a fast deflate shrinks JSON ~6x for little CPU
+COMPRESS_LEVEL = 1  # USB sticks write slowly: the fastest deflate still shrinks the JSON ~9x
 _ERRNO_REASONS = {
     errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EFBIG: "disk_full",
     errno.EROFS: "read_only", errno.EACCES: "read_only", errno.EPERM: "read_only",
@@ -97,21 +97,27 @@ def write_bundle(db: sqlite_utils.Database, target_dir: Path | str, *, include_a
             f"SELECT count(*), min(seq), max(seq) FROM outbox {_where(scope)}").fetchone()
         if not total:
             return BundleResult(None, 0, None, None, 0)
-        device = device_id(db)
-        final = target / f"helppoint-{device.replace('-', '')[-8:]}-{first}-{last}{SUFFIX}"
-        temporary = target / f".{final.name}.{secrets.token_hex(4)}.tmp"
         manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "created_at": now_iso(),
-                    "device_id": device, "help_point": help_point, "scope": scope,
+                    "device_id": device_id(db), "help_point": help_point, "scope": scope,
                     "encryption": None}
+        final = target / bundle_name(manifest["device_id"], first, last)
+        temporary = target / f".{final.name}.{secrets.token_hex(4)}.tmp"
         rows = db.execute(f"SELECT seq, record_type, payload FROM outbox {_where(scope)} "
                           f"AND seq <= ? ORDER BY seq", [last])
         _guarded(lambda: _write_file(temporary, rows, manifest, total, progress, open_file),
                  temporary)
-    size = _guarded(lambda: _publish(temporary, final, manifest), temporary, final)
+    _guarded(lambda: os.replace(temporary, final), temporary)
+    size = _guarded(lambda: _check_published(final, manifest), final)
     result = BundleResult(final, manifest["records"], manifest["first_seq"], manifest["last_seq"],
                           size, manifest["members"][RECORDS]["sha256"], manifest["counts"])
     _record_export(db, result, scope)
     return result
+
+
+def bundle_name(device: str, first_seq: int, last_seq: int) -> str:
+    """``helppoint-<device8>-<first>-<last>.hpb``; device8 is the random end of the device id
+    (its start is a timestamp, shared by kiosks set up the same day)."""
+    return f"helppoint-{device.replace('-', '')[-8:]}-{first_seq}-{last_seq}{SUFFIX}"
 
 
 def _where(scope: str) -> str:
@@ -119,15 +125,28 @@ def _where(scope: str) -> str:
 
 
 def _guarded(step: Callable, *written: Path):
-    """Run ``step``; on failure remove ``written`` files and raise ``ExportError``."""
+    """Run ``step``; on any failure remove the ``written`` files, then raise ``ExportError`` for
+    a drive or read-back problem (anything else, e.g. an interrupt, is re-raised as it is)."""
     try:
         return step()
-    except (OSError, BundleError) as error:
+    except BaseException as error:
         for path in written:
             _remove_quietly(path)
         if isinstance(error, BundleError):
             raise ExportError("verify", str(error)) from error
-        raise ExportError(_ERRNO_REASONS.get(error.errno, "io"), str(error)) from error
+        if isinstance(error, OSError):
+            raise ExportError(_reason(error, written[0].parent), str(error)) from error
+        raise
+
+
+def _reason(error: OSError, folder: Path) -> str:
+    """The plain reason for a drive error; a folder that has gone means the stick was pulled
+    out, whatever error the system gave for it (often EIO)."""
+    try:
+        present = folder.is_dir()
+    except OSError:
+        present = False
+    return _ERRNO_REASONS.get(error.errno, "io") if present else "removed"
 
 
 def _write_file(temporary: Path, rows, manifest: dict, total: int,
@@ -173,10 +192,9 @@ def _quoted(text: str) -> str:
     return json.dumps(text)
 
 
-def _publish(temporary: Path, final: Path, manifest: dict) -> int:
-    """Rename the written file into place, make the rename durable, read it back and compare.
+def _check_published(final: Path, manifest: dict) -> int:
+    """Make the rename durable, read the file back and compare it with what was written.
     Returns the file's size."""
-    os.replace(temporary, final)
     _sync_directory(final.parent)
     found = verify_bundle(final)
     if found["members"] != manifest["members"] or found["counts"] != manifest["counts"]:
@@ -267,3 +285,15 @@ def read_bundle(path: Path | str) -> Bundle:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
         raise BundleError("damaged", str(error)) from error
     return bundle
+
+
+def recent_exports(db: sqlite_utils.Database, *, limit: int = 5) -> list[dict]:
+    """The last bundles written, newest first: ``id``, ``created_at``, ``path_name``, ``scope``,
+    ``first_seq``, ``last_seq``, ``records``, ``counts`` (a dict), ``bytes``, ``sha256``.
+    Read-only."""
+    found = db.execute("SELECT * FROM exports ORDER BY created_at DESC, id DESC LIMIT ?", [limit])
+    columns = [column[0] for column in found.description]
+    exports = [dict(zip(columns, row)) for row in found.fetchall()]
+    for export in exports:
+        export["counts"] = json.loads(export["counts"])
+    return exports

@@ -85,7 +85,10 @@ class MainWindow(QMainWindow):
         self.thanks_timer.setInterval(THANKS_SECONDS * 1000)
         self.setWindowTitle(ui_text("app.name", config.language))
         self._connect()
-        self._show(self.gate if mode == "admin" else self.welcome)  # gate built only if asked
+        self.mode = mode
+        # Screens other than the welcome are built only if asked for.
+        self._show({"admin": lambda: self.gate, "volunteer": lambda: self.volunteer}.get(
+            mode, lambda: self.welcome)())
         # The first database work (which imports and migrates) waits until the welcome screen
         # is on screen, so it does not compete with the start for the interpreter.
         self.first_paint_did_happen.connect(
@@ -132,6 +135,7 @@ class MainWindow(QMainWindow):
     gate = _lazy_screen("gate")
     first_run = _lazy_screen("first_run")
     admin = _lazy_screen("admin")
+    volunteer = _lazy_screen("volunteer")
 
     def _connect(self) -> None:
         """Wiring that exists from the start; each screen's own is in ``_wire``."""
@@ -144,6 +148,7 @@ class MainWindow(QMainWindow):
         self.welcome.text_size_was_tapped.connect(s.cycle_text_size)
         self.welcome.contrast_was_tapped.connect(s.toggle_contrast)
         self.welcome.admin_was_tapped.connect(lambda: self._show(self.gate))
+        self.welcome.volunteer_was_tapped.connect(lambda: self._show(self.volunteer))
         self.thanks_timer.timeout.connect(self.go_home)
         self.idle_timer.timeout.connect(self.on_idle)
         # Watching every event for activity, and reading the lessons, wait until the first
@@ -164,6 +169,7 @@ class MainWindow(QMainWindow):
     def _build(self, name: str):
         from kiosk.ui import admin_screen, finish_screen, home_screen, intro_screen, pin_pad
         from kiosk.ui import step_screen
+        from kiosk.ui.volunteer.panel import VolunteerPanel
 
         library, stack = self.library, self.stack
         return {
@@ -175,6 +181,9 @@ class MainWindow(QMainWindow):
             "thanks": lambda: finish_screen.ThanksScreen(stack),
             "gate": lambda: pin_pad.AdminGateScreen(stack),
             "first_run": lambda: pin_pad.FirstRunScreen(stack),
+            "volunteer": lambda: VolunteerPanel(
+                self.worker, self.config.neighbourhoods,
+                lambda: {lesson.id: lesson.title for lesson in self.library.lessons}, stack),
             "admin": lambda: admin_screen.AdminScreen(library.problems, stack),
         }[name]()
 
@@ -204,6 +213,8 @@ class MainWindow(QMainWindow):
             case "gate":
                 screen.pin_was_entered.connect(self._check_admin_pin)
                 screen.cancel_was_tapped.connect(self.go_welcome)
+            case "volunteer":
+                screen.back_was_tapped.connect(self._leave_volunteer)
             case "first_run":
                 screen.pin_was_chosen.connect(self._create_admin)
             case "admin":
@@ -226,7 +237,7 @@ class MainWindow(QMainWindow):
         self.thanks_timer.stop()
         if self._narrator and screen is not self._screens.get("step"):
             self._narrator.stop()  # reading aloud belongs to the step on screen
-        if screen is self._screens.get("gate"):
+        if screen is self._screens.get("gate") or screen is self._screens.get("volunteer"):
             screen.start(self.session.language)
         else:
             screen.refresh(self.session.language)
@@ -315,13 +326,24 @@ class MainWindow(QMainWindow):
         self.idle_timer.start()
 
     def on_idle(self) -> None:
-        """Nobody touched the kiosk for the idle timeout: forget everything, back to welcome."""
-        if self.current() is self.first_run:
+        """Nobody touched the kiosk for the idle timeout: forget everything, sign the volunteer
+        out, and go back to the welcome screen (or the volunteers' sign-in, in volunteer mode)."""
+        if self.current() is self._screens.get("first_run"):
             return
         if self._help_dialog is not None:
             self._help_dialog.reject()
-        self.go_welcome()
+        if "volunteer" in self._screens:
+            self.volunteer.account = None
+        self.session.reset()
+        self._show(self.volunteer if self.mode == "volunteer" else self.welcome)
         self.idle_did_reset.emit()
+
+    def _leave_volunteer(self) -> None:
+        """Signed out: back to the sign-in in volunteer mode, else to the welcome screen."""
+        if self.mode == "volunteer":
+            self._show(self.volunteer)
+        else:
+            self.go_welcome()
 
     # admin ------------------------------------------------------------------------------------
     def _on_has_admin(self, has_admin: bool) -> None:

@@ -29,6 +29,7 @@ def write_screenshots(out: Path, data_dir: Path, languages=("vi", "en"),
         (scratch_dir / "cache").symlink_to(paths.cache_dir(data_dir), target_is_directory=True)
         db = connect(paths.db_path(scratch_dir))
         accounts.create_account(db, name="Admin", role="admin", pin=SHOT_PIN)
+        accounts.create_account(db, name="Nguyễn Thị Lan", role="volunteer", pin=SHOT_PIN)
         db.conn.close()
         for width, height in sizes:
             for language in languages:
@@ -70,6 +71,7 @@ def _shoot_all(app, window, folder: Path, language: str, width: int, height: int
     for lesson in window.library.lessons:
         _shoot_lesson(window, lesson, language, shoot)
     _shoot_practice(window, language, shoot)
+    _shoot_volunteer(app, window, language, shoot)
     window.help_dialog.show_for(language)
     shoot("help-called", window.help_dialog)
     window.help_dialog.accept()
@@ -115,3 +117,41 @@ def _shoot_practice(window, language: str, shoot) -> None:
     window.step.phone.was_tapped.emit(2.0, 2.0)
     shoot("practice-missed")
     window.go_home()
+
+
+def _shoot_volunteer(app, window, language: str, shoot) -> None:
+    """Sign-in, the empty day, the form filled in the few-tap way, the saved day, requests."""
+    panel = window.volunteer
+    window._show(panel)
+    _wait_for_worker(app, window)
+    shoot("volunteer-sign-in")
+    names = list(panel.sign_in.name_buttons)
+    if not names:
+        return
+    panel.sign_in.name_buttons[names[-1]].click()
+    shoot("volunteer-pin")
+    for digit in SHOT_PIN:
+        panel.sign_in.pad.keys[digit].click()
+    panel.sign_in.pad.ok.click()
+    _wait_for_worker(app, window)
+    shoot("volunteer-today-empty")
+    panel.today.new.click()
+    panel.form.age.choose("60-74")
+    panel.form.services.choose("vneid")
+    panel.form.results["vneid"].outcomes.choose("account_activated")
+    panel.form.satisfaction.choose("good")
+    shoot("volunteer-form")
+    panel.form.save.click()
+    _wait_for_worker(app, window)
+    shoot("volunteer-today")
+    panel.today.requests.click()
+    _wait_for_worker(app, window)
+    shoot("volunteer-requests")
+    panel.sign_out()
+
+
+def _wait_for_worker(app, window) -> None:
+    """Let the database worker's answers arrive (a command-line tool, not the running kiosk)."""
+    while window.worker.pending:
+        app.processEvents()
+    app.processEvents()

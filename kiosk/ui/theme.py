@@ -101,6 +101,14 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
                                 border-color: {p.help_bg}; font-weight: bold; }}
     QPushButton[role="tile"] {{ font-weight: bold; text-align: left;
                                 padding: 16px 24px; border-width: 4px; }}
+    QPushButton[role="choice"] {{ padding: 6px 10px; font-size: {small}pt; }}
+    QPushButton[role="choice"]:checked {{ background: {p.primary}; color: {p.on_primary};
+                                          border-color: {p.primary}; font-weight: bold; }}
+    QListView[role="journal"] {{ background: {p.surface}; border: 2px solid {p.border};
+                                 border-radius: 8px; }}
+    QListView[role="journal"]::item {{ padding: 14px; border-bottom: 1px solid {p.border}; }}
+    QLineEdit, QComboBox {{ background: {p.surface}; border: 2px solid {p.border};
+                            border-radius: 8px; padding: 6px 12px; min-height: 60px; }}
     QPushButton[role="face"] {{ min-height: 104px; text-align: left; }}
     QPushButton[role="quiet"] {{ border-color: transparent; background: transparent;
                                  color: {p.muted}; font-size: {small}pt; }}

@@ -13,6 +13,7 @@ class WelcomeScreen(Screen):
     text_size_was_tapped = Signal()
     contrast_was_tapped = Signal()
     admin_was_tapped = Signal()
+    volunteer_was_tapped = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -25,6 +26,7 @@ class WelcomeScreen(Screen):
         self.text_size = button("", self)
         self.contrast = button("", self)
         self.admin = button("", self, "quiet")
+        self.volunteer = button("", self, "quiet")
         self.notice = label("", self, "small", plain=False)
 
         options = QHBoxLayout()
@@ -34,6 +36,7 @@ class WelcomeScreen(Screen):
         options.addWidget(self.contrast)
         options.addStretch(1)
         options.addWidget(self.notice)
+        options.addWidget(self.volunteer)
         options.addWidget(self.admin)
         layout = column(self, margins=40, spacing=24)
         layout.addStretch(1)
@@ -50,6 +53,7 @@ class WelcomeScreen(Screen):
         self.text_size.clicked.connect(self.text_size_was_tapped)
         self.contrast.clicked.connect(self.contrast_was_tapped)
         self.admin.clicked.connect(self.admin_was_tapped)
+        self.volunteer.clicked.connect(self.volunteer_was_tapped)
 
     @property
     def default_focus(self):
@@ -65,6 +69,7 @@ class WelcomeScreen(Screen):
         self.text_size.setText(ui_text("nav.text_size", language))
         self.contrast.setText(ui_text("nav.contrast", language))
         self.admin.setText(ui_text("admin.button", language))
+        self.volunteer.setText(ui_text("volunteer.button", language))
 
     def set_admin_notice(self, text: str) -> None:
         """A short notice for the admin (e.g. lessons that failed to load), shown small."""

@@ -1,0 +1,152 @@
+"""Sync of 100,000 records kiosk → hub on loopback, against a raw ``executemany`` insert.
+
+The hub runs as its own process (``kiosk-hub serve``) on 127.0.0.1 with its default database
+(SQLite, WAL, synchronous=FULL) or ``--db postgresql://…``. A kiosk database is filled with N
+lesson-run records (one outbox row each, as the kiosk writes them), enrolled, and one sync round
+pushes everything: read outbox, build and compress batches, HTTP, parse, validate, upsert, commit,
+signed acknowledgement, mark sent. The limit it is held against: the same rows inserted with one
+``executemany`` in one transaction into a fresh copy of the hub's ``records`` table, in the same
+database engine, in the same run. Target (DESIGN.md): sync rate ≥ 25% of the raw rate.
+
+    .venv/bin/python benchmarks/sync_100k.py [--records N] [--db URL] [--batch-rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kiosk.db import connect, device_id, now_iso  # noqa: E402
+from kiosk.hub.database import open_engine  # noqa: E402
+from kiosk.ids import uuid7  # noqa: E402
+from kiosk.sync.enroll import client_for, enroll  # noqa: E402
+from kiosk.sync.push import sync_round  # noqa: E402
+
+
+def fill_kiosk(db, count: int) -> None:
+    """``count`` lesson runs and their outbox rows, as ``kiosk.lesson_runs.start_run`` makes
+    them, written in bulk (the benchmark is about the sync, not the recording)."""
+    device, now = device_id(db), now_iso()
+    runs, outbox = [], []
+    for _ in range(count):
+        run = {"id": uuid7(), "device_id": device, "revision": 1, "lesson_id": "vneid-activate",
+               "lesson_version": "1.0", "language": "vi", "text_size": "normal",
+               "furthest_step": 3, "total_steps": 8, "completed": 0, "rating": None,
+               "help_requested": 0, "started_at": now, "ended_at": None, "updated_at": now}
+        runs.append(run)
+        outbox.append(("lesson_run", run["id"], 1, json.dumps(
+            run, ensure_ascii=False, separators=(",", ":"), sort_keys=True), now))
+    with db.atomic():
+        db["lesson_runs"].insert_all(runs, batch_size=5000)
+        db.conn.executemany("INSERT INTO outbox (record_type, record_id, revision, payload, "
+                            "created_at) VALUES (?, ?, ?, ?, ?)", outbox)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_hub(hub_dir: Path, db_url: str | None, port: int) -> subprocess.Popen:
+    env = {**os.environ, "KIOSK_HUB_DATA_DIR": str(hub_dir)}
+    if db_url:
+        env["KIOSK_HUB_DB"] = db_url
+    process = subprocess.Popen([sys.executable, "-m", "kiosk.hub", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL)
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit("the hub did not start")
+
+
+def raw_rate(db_url: str, rows: list[tuple]) -> float:
+    """Rows per second of one executemany into a fresh copy of the hub's records table."""
+    engine = open_engine(db_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS raw_records")
+        if engine.dialect.name == "sqlite":
+            ddl = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = "
+                                             "'records'").scalar_one()
+            connection.exec_driver_sql(ddl.replace("records", "raw_records", 1)
+                                       .replace("records_type_id_unique", "raw_unique"))
+        else:
+            connection.exec_driver_sql("CREATE TABLE raw_records (LIKE records INCLUDING ALL)")
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        marker = "?" if engine.dialect.name == "sqlite" else "%s"
+        sql = (f"INSERT INTO raw_records (record_type, record_id, device_id, revision, payload, "
+               f"kiosk_time, received_at, clock_offset_s) VALUES ({', '.join([marker] * 8)})")
+        if engine.dialect.name == "sqlite":
+            cursor.execute("BEGIN")
+        start = time.perf_counter()
+        cursor.executemany(sql, rows)
+        raw.commit()
+        elapsed = time.perf_counter() - start
+    finally:
+        raw.close()
+        engine.dispose()
+    return len(rows) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--batch-rows", type=int, default=2000)
+    parser.add_argument("--db", default=None, help="hub database URL (default: SQLite)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        hub_dir = folder / "hub"
+        db_url = args.db or f"sqlite:///{hub_dir / 'hub.db'}"
+        hub_dir.mkdir()
+        port = free_port()
+        hub = start_hub(hub_dir, db_url, port)
+        try:
+            kiosk = connect(folder / "kiosk.db")
+            fill_kiosk(kiosk, args.records)
+            code = json.loads(subprocess.run(
+                [sys.executable, "-m", "kiosk.hub", "enroll-code", "--point", "bench", "--json"],
+                env={**os.environ, "KIOSK_HUB_DATA_DIR": str(hub_dir), "KIOSK_HUB_DB": db_url},
+                capture_output=True, text=True, check=True).stdout)["code"]
+            enroll(kiosk, f"http://127.0.0.1:{port}", code)
+            with client_for(kiosk, timeout=120) as client:
+                start = time.perf_counter()
+                result = sync_round(kiosk, client, batch_rows=args.batch_rows)
+                sync_s = time.perf_counter() - start
+            assert result.ok and result.unsent == 0 and result.sent == args.records, result
+            rows = [(kind, rid, device_id(kiosk), rev, payload, now_iso(), now_iso(), None)
+                    for kind, rid, rev, payload in kiosk.execute(
+                        "SELECT record_type, record_id, revision, payload FROM outbox")]
+        finally:
+            hub.terminate()
+            hub.wait(30)
+        raw = raw_rate(db_url, rows)
+    sync_rate = args.records / sync_s
+    backend = "PostgreSQL" if db_url.startswith("postgres") else "SQLite"
+    print(f"hub database: {backend}; {args.records} records, batches of {args.batch_rows}")
+    print(f"sync kiosk → hub (HTTP on loopback): {sync_s:.2f} s = {sync_rate:,.0f} records/s")
+    print(f"raw executemany into the hub table:  {args.records / raw:.2f} s = {raw:,.0f} rows/s")
+    print(f"ratio: {sync_rate / raw:.0%} of the raw rate (target ≥ 25%)")
+
+
+if __name__ == "__main__":
+    main()

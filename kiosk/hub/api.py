@@ -1,0 +1,211 @@
+"""The hub's HTTP API (FastAPI): enrollment, record batches, lesson packs, health.
+
+Every answer identifies the hub twice, so a kiosk never mistakes a Wi-Fi login page or a proxy's
+page for success (DESIGN.md lesson 8): the ``X-Kiosk-Hub`` header carries the hub id and every
+JSON body carries ``"hub": "kiosk-hub"``. A batch acknowledgement is also signed with the hub's
+Ed25519 key (``X-Kiosk-Hub-Signature`` over the exact body), so not even a meddling proxy can make
+a kiosk believe records arrived that did not. The acknowledgement is sent only after the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+import orjson
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk.hub import API_VERSION, HUB_NAME
+from kiosk.hub.database import now_iso
+from kiosk.hub.devices import EnrollError, device_for_token, redeem_code
+from kiosk.hub.ingest import BatchError, ingest_batch
+from kiosk.hub.keys import HubKeys
+from kiosk.hub.openapi_shapes import BATCH_BODY, BATCH_RESPONSES
+from kiosk.hub.packs import current_pack, pack_path
+
+MAX_BODY_BYTES = 64 * 1024 * 1024      # a compressed batch
+MAX_INFLATED_BYTES = 256 * 1024 * 1024  # the same batch inflated: refuses gzip bombs
+MAX_ROWS = 20_000
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+class HubError(Exception):
+    """An answer other than success, in plain words: ``{"hub", "error", "message"}``."""
+
+    def __init__(self, status: int, error: str, message: str):
+        self.status, self.error, self.message = status, error, message
+
+
+class EnrollRequest(BaseModel):
+    code: str = Field(min_length=1, max_length=64)
+    device_id: str = Field(pattern=UUID_PATTERN)
+
+
+def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
+    """The hub's ASGI application over ``engine``, signing with ``keys``, serving lesson packs
+    from ``packs_dir``. Safe to serve from several threads."""
+    app = FastAPI(title="Help-point ward hub", version=str(API_VERSION),
+                  description="Receives kiosk records exactly once; serves signed lesson packs.")
+    bearer = HTTPBearer(auto_error=False, description="the device token given at enrollment")
+    _install_error_handlers(app)
+    app.add_middleware(_IdentifyHub, hub_id=keys.hub_id)
+
+    def body(**values) -> dict:
+        return {"hub": HUB_NAME, "hub_id": keys.hub_id, **values}
+
+    def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
+        if credentials is None or not credentials.credentials:
+            raise HubError(401, "no_token", "this kiosk is not enrolled with the hub")
+        with engine.connect() as connection:
+            found = device_for_token(connection, credentials.credentials)
+        if found is None:
+            raise HubError(401, "bad_token", "the hub does not know this kiosk's token: "
+                                             "enroll it again")
+        return found
+
+    @app.get("/api/v1/health", summary="Is this the hub, and what time is it there")
+    def health() -> dict:
+        return body(api_version=API_VERSION, time=now_iso())
+
+    @app.post("/api/v1/enroll", summary="Exchange a one-time code for a device token")
+    def enroll(request: EnrollRequest) -> dict:
+        try:
+            granted = redeem_code(engine, request.code, request.device_id)
+        except EnrollError as error:
+            raise HubError(403, f"code_{error.reason}", str(error)) from None
+        return body(**granted, **keys.public())
+
+    @app.post("/api/v1/batches", summary="Store a batch of one device's outbox rows",
+              openapi_extra={"requestBody": BATCH_BODY}, responses=BATCH_RESPONSES)
+    async def batches(request: Request, device_id: str = Depends(device)) -> Response:
+        batch = _parse_batch(await _read_body(request), device_id)
+        result = await run_in_threadpool(
+            ingest_batch, engine, device_id, batch["records"],
+            kiosk_sent_at=batch.get("sent_at"), last_seq=batch["last_seq"])
+        ack = json.dumps(body(device_id=device_id, first_seq=batch["first_seq"],
+                              last_seq=batch["last_seq"],
+                              acknowledged_through=batch["last_seq"], **result.as_json()),
+                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return Response(ack, media_type="application/json",
+                        headers={"X-Kiosk-Hub-Signature": keys.sign(ack)})
+
+    @app.get("/api/v1/lessons/current", summary="The newest published lesson pack")
+    def lessons_current(_: str = Depends(device)) -> Response:
+        pack = current_pack(engine)
+        if pack is None:
+            raise HubError(404, "no_pack", "no lesson pack has been published")
+        info = json.dumps(body(**pack, url=f"/api/v1/lessons/packs/{pack['version']}"),
+                          separators=(",", ":")).encode("utf-8")
+        return Response(info, media_type="application/json",
+                        headers={"X-Kiosk-Hub-Signature": keys.sign(info)})
+
+    @app.get("/api/v1/lessons/packs/{version}", summary="A lesson pack file (HTTP Range allowed)",
+             response_class=FileResponse)
+    def lesson_pack(version: int, _: str = Depends(device)):
+        path = pack_path(engine, packs_dir, version)
+        if path is None:
+            raise HubError(404, "no_pack", f"there is no lesson pack {version}")
+        return FileResponse(path, media_type="application/zip", filename=path.name)
+
+    return app
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request body, inflated if gzip-compressed; bounded both ways."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HubError(413, "too_large", "the batch is too large: send fewer records at once")
+    data = await request.body()
+    if len(data) > MAX_BODY_BYTES:
+        raise HubError(413, "too_large", "the batch is too large: send fewer records at once")
+    if request.headers.get("content-encoding", "").lower() == "gzip":
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            data = inflater.decompress(data, MAX_INFLATED_BYTES)
+        except zlib.error:
+            raise HubError(400, "bad_batch", "the batch is damaged (bad compression)") from None
+        if inflater.unconsumed_tail:
+            raise HubError(413, "too_large", "the batch is too large: send fewer records")
+        if not inflater.eof:
+            raise HubError(400, "bad_batch", "the batch is cut short")
+    return data
+
+
+def _parse_batch(data: bytes, device_id: str) -> dict:
+    """The batch's fields once its shape, device and sequence range are checked."""
+    try:
+        batch = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        raise HubError(400, "bad_batch", "the batch is not valid JSON (cut short?)") from None
+    fields_ok = (isinstance(batch, dict) and isinstance(batch.get("records"), list)
+                 and all(_is_int(batch.get(k)) for k in ("first_seq", "last_seq")))
+    if not fields_ok or not isinstance(batch.get("device_id"), str):
+        raise HubError(400, "bad_batch", "a batch needs device_id, first_seq, last_seq, records")
+    if batch["device_id"] != device_id:
+        raise HubError(403, "wrong_device", "this kiosk may only send its own records")
+    if not 0 <= batch["first_seq"] <= batch["last_seq"]:
+        raise HubError(400, "bad_batch", "first_seq must not be after last_seq")
+    rows, previous = batch["records"], batch["first_seq"] - 1
+    if len(rows) > MAX_ROWS:
+        raise HubError(413, "too_large", f"at most {MAX_ROWS} records per batch")
+    for row in rows:
+        seq = row.get("seq") if isinstance(row, dict) else None
+        if not _is_int(seq) or not previous < seq <= batch["last_seq"]:
+            raise HubError(400, "bad_batch", "sequence numbers out of order or out of range")
+        previous = seq
+    return batch
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -2**62 < value < 2**62
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    def answer(status: int, error: str, message: str, headers=None) -> JSONResponse:
+        return JSONResponse({"hub": HUB_NAME, "error": error, "message": message},
+                            status_code=status, headers=headers)
+
+    @app.exception_handler(HubError)
+    async def _hub_error(_, error: HubError):
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        return answer(error.status, error.error, error.message, headers)
+
+    @app.exception_handler(BatchError)
+    async def _batch_error(_, error: BatchError):
+        return answer(400, "bad_batch", str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_, error: RequestValidationError):
+        return answer(422, "invalid", "the request is not what this address expects")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_, error: StarletteHTTPException):
+        return answer(error.status_code, "http", str(error.detail), getattr(error, "headers", None))
+
+
+class _IdentifyHub:
+    """ASGI middleware adding ``X-Kiosk-Hub: <hub id>`` to every response."""
+
+    def __init__(self, app, hub_id: str):
+        self.app, self.header = app, (b"x-kiosk-hub", hub_id.encode("ascii"))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_identified(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], self.header]
+            await send(message)
+
+        await self.app(scope, receive, send_identified)

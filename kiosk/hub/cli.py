@@ -1,0 +1,181 @@
+"""The ``kiosk-hub`` command line: a thin layer over ``kiosk.hub`` functions tests call too.
+
+Every command takes ``--db URL`` (or ``KIOSK_HUB_DB``) and ``--data-dir DIR`` (or
+``KIOSK_HUB_DATA_DIR``). Problems are reported in plain words on stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args) or 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # plain words for the admin, not a traceback
+        message = _plain_error(error)
+        if message is None:
+            raise
+        print(f"kiosk-hub: {message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": message}, ensure_ascii=False))
+        return 1
+
+
+def _plain_error(error: Exception) -> str | None:
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from kiosk.hub.database import DatabaseUrlError
+
+    if isinstance(error, DatabaseUrlError):
+        return str(error)
+    if isinstance(error, OperationalError):
+        return f"cannot open the hub database: {str(error.orig).strip().splitlines()[0]}"
+    if isinstance(error, SQLAlchemyError):
+        return f"database problem: {str(error).splitlines()[0]}"
+    if isinstance(error, OSError):
+        return f"{error.filename or 'file'}: {error.strerror or error}"
+    return None
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
+                        help="sqlite:///PATH or postgresql://USER@HOST/NAME (or KIOSK_HUB_DB)")
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, metavar="DIR",
+                        help="keys, lesson packs and the default database (or KIOSK_HUB_DATA_DIR)")
+    parser = argparse.ArgumentParser(prog="kiosk-hub", parents=[common],
+                                     description="The ward hub for help-point kiosks")
+    commands = parser.add_subparsers(metavar="COMMAND")
+
+    serve = commands.add_parser("serve", parents=[common], help="run the hub's API")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (0.0.0.0: every network of this computer)")
+    serve.add_argument("--port", type=int, default=8750)
+    serve.set_defaults(handler=_serve)
+
+    code = commands.add_parser("enroll-code", parents=[common],
+                               help="a one-time, expiring enrollment code for a help point")
+    code.add_argument("--point", required=True, metavar="NAME")
+    code.add_argument("--hours", type=float, default=24.0, help="valid for (default 24)")
+    code.add_argument("--json", action="store_true")
+    code.set_defaults(handler=_enroll_code)
+
+    imports = commands.add_parser("import", parents=[common], help="import USB bundles")
+    imports.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE")
+    imports.add_argument("--json", action="store_true")
+    imports.set_defaults(handler=_import)
+
+    stats = commands.add_parser("stats", parents=[common], help="records held per device")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=_stats)
+
+    listing = commands.add_parser("devices", parents=[common],
+                                  help="enrolled kiosks, last contact, clocks that are off")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_devices)
+
+    lessons = commands.add_parser("lessons", parents=[common], help="lesson packs")
+    actions = lessons.add_subparsers(metavar="ACTION")
+    publish = actions.add_parser("publish", parents=[common],
+                                 help="sign and publish a lesson folder for kiosks to pull")
+    publish.add_argument("path", type=Path, metavar="PATH")
+    publish.add_argument("--json", action="store_true")
+    publish.set_defaults(handler=_publish)
+    return parser
+
+
+def _hub(args):
+    from kiosk.hub.site import open_hub
+
+    return open_hub(getattr(args, "db", None), getattr(args, "data_dir", None))
+
+
+def _out(args, data: dict, text: str) -> None:
+    print(json.dumps(data, ensure_ascii=False) if getattr(args, "json", False) else text)
+
+
+def _serve(args) -> int:
+    import uvicorn
+
+    from kiosk.hub.api import create_app
+
+    hub = _hub(args)
+    app = create_app(hub.engine, hub.keys, packs_dir=hub.packs_dir)
+    print(f"kiosk-hub {hub.keys.hub_id} listening on http://{args.host}:{args.port} "
+          f"(database: {hub.engine.url.render_as_string(hide_password=True)})", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _enroll_code(args) -> int:
+    from datetime import timedelta
+
+    from kiosk.hub.devices import make_code
+
+    made = make_code(_hub(args).engine, args.point, lifetime=timedelta(hours=args.hours))
+    _out(args, {"code": made["code"], "expires_at": made["expires_at"], "point": args.point},
+         f"Enrollment code for {args.point}: {made['code']}\n(one use, valid until "
+         f"{made['expires_at']} UTC)")
+    return 0
+
+
+def _import(args) -> int:
+    from kiosk.hub.imports import import_bundles
+
+    hub = _hub(args)
+    report = import_bundles(hub.engine, hub.keys, args.bundles)
+    lines = [f"{item['file']}: " + (f"refused — {item['reason']}" if item["refused_whole"] else
+                                    f"{item['new']} new, {item['already_present']} already "
+                                    f"present, {item['updated']} updated, "
+                                    f"{len(item['refused'])} refused")
+             for item in report["bundles"]]
+    _out(args, report, "\n".join(lines))
+    return 1 if any(item["refused_whole"] for item in report["bundles"]) else 0
+
+
+def _stats(args) -> int:
+    from kiosk.hub.stats import device_stats
+
+    stats = device_stats(_hub(args).engine)
+    text = "\n".join(f"{device}: {s['sessions']} sessions, {s['lesson_runs']} lesson runs, "
+                     f"{s['help_requests']} help requests, last seen {s['last_seen_at']}"
+                     for device, s in stats["devices"].items()) or "no devices yet"
+    _out(args, stats, text)
+    return 0
+
+
+def _devices(args) -> int:
+    from kiosk.hub.devices import device_rows
+
+    rows = device_rows(_hub(args).engine)
+    text = "\n".join(f"{r['point'] or '(USB only)'}  {r['device_id']}  last seen "
+                     f"{r['last_seen_at']}" + ("  CLOCK OFF by "
+                                               f"{r['clock_offset_s']:.0f} s" if r["clock_off"]
+                                               else "") for r in rows) or "no devices yet"
+    _out(args, {"devices": rows}, text)
+    return 0
+
+
+def _publish(args) -> int:
+    from kiosk.hub.packs import PublishError, publish
+
+    hub = _hub(args)
+    try:
+        row = publish(hub.engine, hub.keys, hub.packs_dir, args.path)
+    except PublishError as error:
+        print(error, file=sys.stderr)
+        return 1
+    _out(args, row, f"published lesson pack {row['version']} ({row['lessons']} lessons); "
+                    "kiosks install it at their next sync")
+    return 0

@@ -1,0 +1,203 @@
+"""The one path by which records enter the hub, from the network and from USB bundles alike.
+
+A batch is a list of ``{"seq", "record_type", "record"}`` rows from one device. Each row ends as
+exactly one of: new, already present (an identical or older resend), updated (a newer revision
+of a record the hub had), or refused (with a plain reason; the other rows go on). The UNIQUE
+constraint on (record_type, record_id) decides, through one INSERT … ON CONFLICT DO UPDATE … WHERE
+excluded.revision > records.revision: never check-then-insert (DESIGN.md invariant 3). So any
+batch delivered twice, late, out of order or concurrently leaves the same rows as once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+import orjson
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.dialects import postgresql
+
+from kiosk.hub.database import now_iso, write_transaction
+from kiosk.hub.devices import touch_device
+from kiosk.hub.schema import records
+
+RECORD_TYPES = ("assistance_session", "lesson_run", "help_request")
+MAX_RECORD_BYTES = 64 * 1024
+CHUNK = 2000  # rows per statement: well under both databases' limits on bound parameters
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_UPDATED = ("revision", "payload", "kiosk_time", "received_at", "clock_offset_s")
+_SQLITE_UPSERT = (
+    "INSERT INTO records (record_type, record_id, device_id, revision, payload, kiosk_time, "
+    "received_at, clock_offset_s) VALUES (:record_type, :record_id, :device_id, :revision, "
+    ":payload, :kiosk_time, :received_at, :clock_offset_s) "
+    "ON CONFLICT (record_type, record_id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _UPDATED)
+    + " WHERE excluded.revision > records.revision")
+
+
+class BatchError(ValueError):
+    """The batch as a whole is malformed (not the records in it): nothing of it was stored."""
+
+
+@dataclass
+class IngestResult:
+    """What became of each row of one or more batches."""
+
+    new: int = 0
+    already_present: int = 0
+    updated: int = 0
+    refused: list[dict] = field(default_factory=list)  # [{"seq", "reason"}]
+
+    def add(self, other: IngestResult) -> None:
+        self.new += other.new
+        self.already_present += other.already_present
+        self.updated += other.updated
+        self.refused.extend(other.refused)
+
+    def as_json(self) -> dict:
+        return {"new": self.new, "already_present": self.already_present,
+                "updated": self.updated, "refused": list(self.refused)}
+
+
+def ingest_batch(engine: Engine, device_id: str, rows: list[dict], *,
+                 kiosk_sent_at: str | None = None, last_seq: int | None = None) -> IngestResult:
+    """Store one batch of ``device_id``'s rows in one transaction, and note the device's contact.
+
+    Returns only after the commit: an acknowledgement built from the result is the truth.
+    Raises ``BatchError`` (nothing stored) for rows that are not ``{"seq", "record_type",
+    "record"}`` objects.
+    """
+    received = now_iso()
+    offset = clock_offset(kiosk_sent_at, received)
+    with write_transaction(engine) as connection:
+        result = ingest_rows(connection, device_id, rows, received_at=received,
+                             clock_offset_s=offset)
+        touch_device(connection, device_id, seen_at=received, acknowledged_seq=last_seq,
+                     clock_offset_s=offset)
+    return result
+
+
+def ingest_rows(connection: Connection, device_id: str, rows: Iterable[dict], *,
+                received_at: str, clock_offset_s: float | None = None) -> IngestResult:
+    """Store ``rows`` inside the caller's transaction (see ``ingest_batch``), CHUNK at a time."""
+    result, chunk = IngestResult(), []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            result.add(_ingest_chunk(connection, device_id, chunk, received_at, clock_offset_s))
+            chunk = []
+    if chunk:
+        result.add(_ingest_chunk(connection, device_id, chunk, received_at, clock_offset_s))
+    return result
+
+
+def clock_offset(kiosk_time: str | None, hub_time: str) -> float | None:
+    """Seconds the kiosk's clock is behind the hub's (negative: ahead); ``None`` if unknown."""
+    try:
+        kiosk = datetime.fromisoformat(kiosk_time)
+        if kiosk.tzinfo is None:
+            return None
+        return round((datetime.fromisoformat(hub_time) - kiosk).total_seconds(), 3)
+    except (TypeError, ValueError):
+        return None
+
+
+def _ingest_chunk(connection, device_id, chunk, received_at, clock_offset_s) -> IngestResult:
+    result = IngestResult()
+    accepted: dict[tuple[str, str], list[dict]] = {}
+    for row in chunk:
+        entry = _entry(row, device_id, received_at, clock_offset_s)
+        if isinstance(entry, str):
+            result.refused.append({"seq": row["seq"], "reason": entry})
+        else:
+            accepted.setdefault((entry["record_type"], entry["record_id"]), []).append(entry)
+    if not accepted:
+        return result
+    before = _stored_revisions(connection, accepted)
+    newest = [max(entries, key=lambda e: e["revision"]) for entries in accepted.values()]
+    written = _upsert(connection, newest, before)
+    for key, entries in accepted.items():
+        _count(result, entries, before.get(key), key in written)
+    return result
+
+
+def _entry(row, device_id: str, received_at: str, clock_offset_s) -> dict | str:
+    """The stored form of one row, or the plain reason it is refused."""
+    if not isinstance(row, dict) or not isinstance(row.get("seq"), int) \
+            or isinstance(row.get("seq"), bool):
+        raise BatchError("every row needs an integer seq, a record_type and a record")
+    record, kind = row.get("record"), row.get("record_type")
+    if kind not in RECORD_TYPES:
+        return f"unknown record type {str(kind)[:40]!r}"
+    if not isinstance(record, dict):
+        return "the record is not a JSON object"
+    if not _is_uuid(record.get("id")):
+        return "the record has no valid id"
+    if record.get("device_id") != device_id:
+        return "the record belongs to another device"
+    revision = record.get("revision")
+    if not isinstance(revision, int) or isinstance(revision, bool) or not 1 <= revision < 2**31:
+        return "the record has no valid revision"
+    try:
+        payload = orjson.dumps(record).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits
+        return "the record cannot be stored as JSON"
+    if len(payload) > MAX_RECORD_BYTES:
+        return "the record is too large"
+    kiosk_time = record.get("updated_at") or record.get("created_at")
+    return {"record_type": kind, "record_id": record["id"], "device_id": device_id,
+            "revision": revision, "payload": payload,
+            "kiosk_time": kiosk_time if isinstance(kiosk_time, str) and len(kiosk_time) <= 40
+            else None, "received_at": received_at, "clock_offset_s": clock_offset_s}
+
+
+def _is_uuid(value) -> bool:
+    return isinstance(value, str) and _UUID.fullmatch(value) is not None
+
+
+def _stored_revisions(connection, accepted) -> dict[tuple[str, str], int]:
+    """The revisions the hub holds of these records now (to tell "new" from "updated")."""
+    found = {}
+    for kind in {kind for kind, _ in accepted}:
+        ids = [record_id for k, record_id in accepted if k == kind]
+        query = select(records.c.record_id, records.c.revision).where(
+            records.c.record_type == kind, records.c.record_id.in_(ids))
+        found.update({(kind, rid): rev for rid, rev in connection.execute(query)})
+    return found
+
+
+def _upsert(connection, entries: list[dict], before: dict) -> set[tuple[str, str]]:
+    """Insert new records and newer revisions; returns the keys actually written.
+
+    On SQLite this transaction has held the write lock since it began (``write_transaction``),
+    so what ``before`` says still holds and tells which rows the upsert wrote; the statement
+    goes straight to the driver's executemany, the fastest way in. On PostgreSQL other writers
+    run beside this one, so the database itself reports what it wrote (RETURNING)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(_SQLITE_UPSERT, entries)
+        return {(e["record_type"], e["record_id"]) for e in entries
+                if e["revision"] > before.get((e["record_type"], e["record_id"]), 0)}
+    statement = postgresql.insert(records)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[records.c.record_type, records.c.record_id],
+        set_={name: excluded[name] for name in _UPDATED},
+        where=excluded.revision > records.c.revision,
+    ).returning(records.c.record_type, records.c.record_id)
+    return {(kind, rid) for kind, rid in connection.execute(statement, entries)}
+
+
+def _count(result: IngestResult, entries: list[dict], before: int | None, written: bool) -> None:
+    """Give each row of one record its outcome: rows at or below what the hub held (or every row,
+    when another delivery won the race) are already present; above it, the lowest is new when the
+    hub had nothing, and the others are updates."""
+    floor = before or 0
+    fresh = sorted(e["revision"] for e in entries if e["revision"] > floor) if written else []
+    result.already_present += len(entries) - len(fresh)
+    if fresh and before is None:
+        result.new += 1
+        result.updated += len(fresh) - 1
+    else:
+        result.updated += len(fresh)

@@ -1,0 +1,94 @@
+"""Publishing lesson packs: validate the lessons, zip them with a signed manifest, record them.
+
+Packs are numbered 1, 2, 3…; kiosks install the newest. The file is written under a temporary
+name and renamed, and recorded only after that, so a kiosk never sees a half-written pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from kiosk.hub.database import now_iso, write_transaction
+from kiosk.hub.keys import HubKeys
+from kiosk.hub.schema import lesson_packs
+from kiosk.lessons.library import lesson_folders, validate_path
+from kiosk.sync.pack_format import (FORMAT, FORMAT_VERSION, LESSONS_ROOT, MANIFEST, SIGNATURE,
+                                    file_digest)
+
+
+class PublishError(Exception):
+    """The lessons were not published; ``str()`` lists what is wrong in plain words."""
+
+
+def publish(engine: Engine, keys: HubKeys, packs_dir: Path, source: Path) -> dict:
+    """Sign and publish the lesson folder, or folder of lesson folders, at ``source``.
+
+    Returns the pack's row (``version``, ``file_name``, ``sha256``, ``size``, ``lessons``,
+    ``published_at``). Raises ``PublishError`` (nothing published) if any lesson has a problem.
+    """
+    checked, problems = validate_path(source)
+    if problems:
+        raise PublishError("the lessons have problems, nothing was published:\n"
+                           + "\n".join(str(p) for p in problems))
+    packs_dir.mkdir(parents=True, exist_ok=True)
+    with write_transaction(engine) as connection:  # one publisher at a time picks the number
+        version = connection.execute(
+            select(func.coalesce(func.max(lesson_packs.c.version), 0))).scalar_one() + 1
+        final = packs_dir / f"lessons-{version}.zip"
+        size, sha256 = _write_pack(final, source, version, keys)
+        row = {"version": version, "file_name": final.name, "sha256": sha256, "size": size,
+               "lessons": checked, "published_at": now_iso()}
+        connection.execute(lesson_packs.insert().values(**row))
+    return row
+
+
+def _write_pack(final: Path, source: Path, version: int, keys: HubKeys) -> tuple[int, str]:
+    folders = lesson_folders(source)
+    members = {}
+    for folder in folders:
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            name = f"{LESSONS_ROOT}/{folder.name}/{file.relative_to(folder).as_posix()}"
+            members[name] = file.read_bytes()
+    manifest = json.dumps({
+        "format": FORMAT, "format_version": FORMAT_VERSION, "version": version,
+        "hub_id": keys.hub_id, "created_at": now_iso(),
+        "lessons": [folder.name for folder in folders],
+        "files": {name: file_digest(data) for name, data in members.items()},
+    }, ensure_ascii=False, indent=1).encode("utf-8")
+    temporary = final.with_suffix(".tmp")
+    with open(temporary, "wb") as out:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as pack:
+            pack.writestr(MANIFEST, manifest)
+            pack.writestr(SIGNATURE, keys.sign(manifest))
+            for name, data in members.items():
+                pack.writestr(name, data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, final)
+    data = final.read_bytes()
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def current_pack(engine: Engine) -> dict | None:
+    """The newest pack's row, or ``None`` when none was published."""
+    with engine.connect() as connection:
+        row = connection.execute(select(lesson_packs).order_by(
+            lesson_packs.c.version.desc()).limit(1)).mappings().first()
+    return dict(row) if row else None
+
+
+def pack_path(engine: Engine, packs_dir: Path, version: int) -> Path | None:
+    """The file of pack ``version``, or ``None`` if there is no such pack (or its file is gone)."""
+    if not 0 < version < 2**31:
+        return None
+    with engine.connect() as connection:
+        name = connection.execute(select(lesson_packs.c.file_name).where(
+            lesson_packs.c.version == version)).scalar_one_or_none()
+    path = packs_dir / name if name else None
+    return path if path and path.is_file() else None
