@@ -27,6 +27,9 @@ def kiosk_status(db: sqlite_utils.Database, data_dir: Path, db_path: Path) -> di
         "open_help_requests": lessons["help_requests_open"],
         "unsent": unsent_count(db),
         "last_sync_ok_at": get_setting(db, "last_sync_ok_at"),
+        "last_sync_attempt_at": get_setting(db, "sync.last_attempt_at"),
+        "last_sync_error": get_setting(db, "sync.last_error") or None,
+        "hub": get_setting(db, "hub.hub_url"),
         "lesson_pack_version": get_setting(db, "lesson_pack_version", "bundled"),
     }
 

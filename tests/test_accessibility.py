@@ -132,3 +132,16 @@ def test_the_cut_off_check_catches_a_clipped_button_and_label(qtbot):
     qtbot.addWidget(button)
     qtbot.addWidget(squeezed)
     assert _cut_off(button) and _cut_off(squeezed)
+
+
+def test_pin_screens_fit_a_1366x768_screen_at_the_largest_text_size(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    window.session.cycle_text_size()
+    window.session.cycle_text_size()
+    for screen in (window.gate, window.first_run):
+        window._show(screen)
+        for _ in range(3):
+            QApplication.sendPostedEvents()
+        assert window.minimumSizeHint().height() <= 768, type(screen).__name__
+        assert _visible_cut_offs(screen) == []

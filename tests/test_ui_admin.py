@@ -82,6 +82,7 @@ def test_a_broken_lesson_folder_is_left_out_with_a_notice_for_the_admin(
     window.welcome.admin.click()
     type_pin(window.gate, ADMIN_PIN)
     qtbot.waitUntil(lambda: window.current() is window.admin)
-    problems = window.admin.problems.text()
+    window.admin.show_section("diagnostics")
+    problems = window.admin.diagnostics_section.problems.text()
     assert "etax-pay/lesson.json: step 1: instruction.vi" in problems
     assert "not-json/lesson.json" in problems

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Connection, Engine, case, func, select, update
+from sqlalchemy import Connection, Engine, case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.hub.database import now_iso, write_transaction

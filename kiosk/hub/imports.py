@@ -45,7 +45,7 @@ def import_bundle(engine: Engine, keys: HubKeys, path: Path) -> dict:
     report = {"file": str(path), "device_id": None, "records": 0, "refused_whole": False,
               "reason": None, **IngestResult().as_json()}
     try:
-        bundle = read_bundle(path, **_decryption(keys))
+        bundle = read_bundle(path, private_key=keys.encryption)
         device = bundle.manifest["device_id"]
         received = now_iso()
         with write_transaction(engine) as connection:
@@ -62,14 +62,3 @@ def import_bundle(engine: Engine, keys: HubKeys, path: Path) -> dict:
                 "reason": f"the file cannot be read: {error.strerror or error}"}
     return {**report, **result.as_json(), "device_id": device,
             "records": bundle.manifest.get("records", 0)}
-
-
-def _decryption(keys: HubKeys) -> dict:
-    """The keyword ``read_bundle`` takes to open bundles encrypted to this hub, if it takes one."""
-    import inspect
-
-    from kiosk.sync.bundle import read_bundle
-
-    if "private_key" in inspect.signature(read_bundle).parameters:
-        return {"private_key": keys.encryption}
-    return {}

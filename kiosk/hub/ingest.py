@@ -17,7 +17,7 @@ from typing import Iterable
 
 import orjson
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
 
 from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.devices import touch_device
@@ -28,6 +28,19 @@ MAX_RECORD_BYTES = 64 * 1024
 CHUNK = 2000  # rows per statement: well under both databases' limits on bound parameters
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _UPDATED = ("revision", "payload", "kiosk_time", "received_at", "clock_offset_s")
+_COLUMNS = {"record_type": "varchar", "record_id": "varchar", "device_id": "varchar",
+            "revision": "integer", "payload": "text", "kiosk_time": "varchar",
+            "received_at": "varchar", "clock_offset_s": "float8"}
+_PG_UPSERT = (
+    f"INSERT INTO records ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"%({name})s::{kind}[]" for name, kind in _COLUMNS.items())
+    + ") ON CONFLICT (record_type, record_id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _UPDATED)
+    + " WHERE excluded.revision > records.revision"
+    " RETURNING record_type, record_id, (xmax = 0) AS inserted")
+_PG_INSERT = _PG_UPSERT.split(" ON CONFLICT")[0]
+_PG_UPSERT_COUNTED = (f"WITH written AS ({_PG_UPSERT}) SELECT count(*) FILTER (WHERE inserted), "
+                      "count(*) FILTER (WHERE NOT inserted) FROM written")
 _SQLITE_UPSERT = (
     "INSERT INTO records (record_type, record_id, device_id, revision, payload, kiosk_time, "
     "received_at, clock_offset_s) VALUES (:record_type, :record_id, :device_id, :revision, "
@@ -115,12 +128,34 @@ def _ingest_chunk(connection, device_id, chunk, received_at, clock_offset_s) -> 
             accepted.setdefault((entry["record_type"], entry["record_id"]), []).append(entry)
     if not accepted:
         return result
-    before = _stored_revisions(connection, accepted)
-    newest = [max(entries, key=lambda e: e["revision"]) for entries in accepted.values()]
-    written = _upsert(connection, newest, before)
-    for key, entries in accepted.items():
-        _count(result, entries, before.get(key), key in written)
+    newest = [max(entries, key=_revision) for entries in accepted.values()]
+    if connection.dialect.name == "sqlite":
+        _store_sqlite(connection, accepted, newest, result)
+    else:
+        _store_postgresql(connection, accepted, newest, result)
     return result
+
+
+def _revision(entry: dict) -> int:
+    return entry["revision"]
+
+
+def _store_sqlite(connection, accepted: dict, newest: list[dict], result: IngestResult) -> None:
+    """The upsert on SQLite, where this transaction has held the write lock since it began
+    (``write_transaction``): nothing changes between the look-up and the write, so the outcome
+    of each row follows exactly. Only records with a revision above 1 need the look-up; a
+    revision-1 record the upsert wrote is new, and one it did not write was already present."""
+    revised = {key: entries for key, entries in accepted.items()
+               if entries[-1]["revision"] > 1 or len(entries) > 1}
+    before = _stored_revisions(connection, revised) if revised else {}
+    written = connection.exec_driver_sql(_SQLITE_UPSERT, newest).rowcount
+    for key, entries in revised.items():
+        stored = before.get(key)
+        grows = max(e["revision"] for e in entries) > (stored or 0)
+        _count(result, entries, stored, grows)
+        written -= grows
+    result.new += written
+    result.already_present += len(accepted) - len(revised) - written
 
 
 def _entry(row, device_id: str, received_at: str, clock_offset_s) -> dict | str:
@@ -168,25 +203,48 @@ def _stored_revisions(connection, accepted) -> dict[tuple[str, str], int]:
     return found
 
 
-def _upsert(connection, entries: list[dict], before: dict) -> set[tuple[str, str]]:
-    """Insert new records and newer revisions; returns the keys actually written.
+def _store_postgresql(connection, accepted: dict, newest: list[dict],
+                      result: IngestResult) -> None:
+    """The upsert on PostgreSQL, where other writers run beside this one: one statement per chunk
+    (the rows travel as arrays), and the database itself reports what it did (``xmax = 0`` marks
+    a row this statement inserted rather than updated). A record with one row in the chunk — the
+    usual case — needs no more; one with several rows is looked up first, to tell its old rows
+    from its new ones."""
+    if _insert_all_new(connection, accepted, newest, result):
+        return
+    several = {key: entries for key, entries in accepted.items() if len(entries) > 1}
+    single = [entry for entry in newest if (entry["record_type"], entry["record_id"]) not in several]
+    if single:
+        inserted, updated = connection.exec_driver_sql(_PG_UPSERT_COUNTED, _arrays(single)).one()
+        result.new += inserted
+        result.updated += updated
+        result.already_present += len(single) - inserted - updated
+    if several:
+        before = _stored_revisions(connection, several)
+        rows = [entry for entry in newest if (entry["record_type"], entry["record_id"]) in several]
+        written = {(kind, rid) for kind, rid, _ in
+                   connection.exec_driver_sql(_PG_UPSERT, _arrays(rows))}
+        for key, entries in several.items():
+            _count(result, entries, before.get(key), key in written)
 
-    On SQLite this transaction has held the write lock since it began (``write_transaction``),
-    so what ``before`` says still holds and tells which rows the upsert wrote; the statement
-    goes straight to the driver's executemany, the fastest way in. On PostgreSQL other writers
-    run beside this one, so the database itself reports what it wrote (RETURNING)."""
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(_SQLITE_UPSERT, entries)
-        return {(e["record_type"], e["record_id"]) for e in entries
-                if e["revision"] > before.get((e["record_type"], e["record_id"]), 0)}
-    statement = postgresql.insert(records)
-    excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=[records.c.record_type, records.c.record_id],
-        set_={name: excluded[name] for name in _UPDATED},
-        where=excluded.revision > records.c.revision,
-    ).returning(records.c.record_type, records.c.record_id)
-    return {(kind, rid) for kind, rid in connection.execute(statement, entries)}
+
+def _insert_all_new(connection, accepted: dict, newest: list[dict], result: IngestResult) -> bool:
+    """The common case, a first delivery: a plain INSERT of every row, much cheaper than an
+    upsert on PostgreSQL. The UNIQUE constraint still decides: if any record is already there
+    (a resend, a correction, a delivery racing this one) the INSERT fails whole, is rolled back
+    to its savepoint, and the caller takes the upsert. Returns whether it went in."""
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql(_PG_INSERT, _arrays(newest))
+    except IntegrityError:
+        return False
+    for entries in accepted.values():
+        _count(result, entries, None, True)
+    return True
+
+
+def _arrays(entries: list[dict]) -> dict:
+    return {name: [entry[name] for entry in entries] for name in _COLUMNS}
 
 
 def _count(result: IngestResult, entries: list[dict], before: int | None, written: bool) -> None:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import secrets
+import time
 import zipfile
 import zlib
 from collections import Counter
@@ -28,11 +29,14 @@ from typing import TYPE_CHECKING, Callable, Iterator
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.db import device_id, now_iso
+from kiosk.db import device_id, get_setting, now_iso
 from kiosk.ids import uuid7
 from kiosk.locale import ui_text
+from kiosk.sync.bundle_crypto import (ENCRYPTED_RECORDS, DecryptionError, EncryptingWriter,
+                                      decrypted_lines, fingerprint)
 from kiosk.sync.bundle_format import (FORMAT, FORMAT_VERSION, MANIFEST, RECORDS, SUFFIX,
-                                      BundleError, check_manifest, check_records)
+                                      BundleError, check_manifest, check_records,
+                                      records_member)
 
 CHUNK_ROWS = 2000
 COMPRESSION = zipfile.ZIP_DEFLATED
@@ -81,7 +85,8 @@ def write_bundle(db: sqlite_utils.Database, target_dir: Path | str, *, include_a
                  progress: Callable[[int, int], None] | None = None,
                  open_file: Callable = open, help_point: str = "") -> BundleResult:
     """Write one bundle of the unsent outbox rows (every row with ``include_all``) to
-    ``target_dir``, verified on disk, and record it in ``exports``.
+    ``target_dir``, verified on disk, and record it in ``exports``. Once the kiosk is enrolled
+    the records are encrypted to the hub's pinned key (``bundle_crypto``).
 
     ``progress(done, total)`` is called on this thread after each chunk of rows. ``open_file`` is
     how the temporary file is opened (tests inject failing writers). Runs on the database worker
@@ -104,12 +109,14 @@ def write_bundle(db: sqlite_utils.Database, target_dir: Path | str, *, include_a
         temporary = target / f".{final.name}.{secrets.token_hex(4)}.tmp"
         rows = db.execute(f"SELECT seq, record_type, payload FROM outbox {_where(scope)} "
                           f"AND seq <= ? ORDER BY seq", [last])
-        _guarded(lambda: _write_file(temporary, rows, manifest, total, progress, open_file),
-                 temporary)
+        recipient = get_setting(db, "hub.encryption_key")
+        _guarded(lambda: _write_file(temporary, rows, manifest, total, progress, open_file,
+                                     recipient), temporary)
     _guarded(lambda: os.replace(temporary, final), temporary)
     size = _guarded(lambda: _check_published(final, manifest), final)
     result = BundleResult(final, manifest["records"], manifest["first_seq"], manifest["last_seq"],
-                          size, manifest["members"][RECORDS]["sha256"], manifest["counts"])
+                          size, manifest["members"][records_member(manifest)]["sha256"],
+                          manifest["counts"])
     _record_export(db, result, scope)
     return result
 
@@ -150,20 +157,39 @@ def _reason(error: OSError, folder: Path) -> str:
 
 
 def _write_file(temporary: Path, rows, manifest: dict, total: int,
-                progress: Callable | None, open_file: Callable) -> None:
+                progress: Callable | None, open_file: Callable, recipient: str | None = None
+                ) -> None:
     """Write the zip (records, then manifest) to ``temporary``, flushed and fsynced; completes
-    ``manifest`` with the range, counts and checksum."""
+    ``manifest`` with the range, counts and checksum. With ``recipient`` (the hub's X25519 key,
+    base64) the records are encrypted to it."""
     with open_file(temporary, "wb") as out:
         with zipfile.ZipFile(out, "w", compression=COMPRESSION,
                              compresslevel=COMPRESS_LEVEL) as bundle:
-            with bundle.open(RECORDS, "w") as member:
-                summary = _write_records(member, rows, total, progress)
+            if recipient:
+                summary = _write_encrypted(bundle, rows, manifest, total, progress, recipient)
+            else:
+                with bundle.open(RECORDS, "w") as member:
+                    summary = _write_records(member, rows, total, progress)
             manifest.update(summary.pop("range"))
-            manifest["members"] = {RECORDS: summary}
+            manifest["members"] = {records_member(manifest): summary}
             manifest["counts"] = summary.pop("counts")
             bundle.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         out.flush()
         os.fsync(out.fileno())
+
+
+def _write_encrypted(bundle: zipfile.ZipFile, rows, manifest: dict, total: int,
+                     progress: Callable | None, recipient: str) -> dict:
+    """The records member, deflated and encrypted (stored as is: ciphertext does not shrink);
+    its checksum and size are those of the encrypted bytes, so damage shows without the key."""
+    info = zipfile.ZipInfo(ENCRYPTED_RECORDS, date_time=time.gmtime()[:6])
+    info.compress_type = zipfile.ZIP_STORED
+    with bundle.open(info, "w") as member:
+        sealed = EncryptingWriter(member, recipient, manifest["device_id"])
+        summary = _write_records(sealed, rows, total, progress)
+        sealed.close()
+    manifest["encryption"] = sealed.encryption
+    return {**summary, "sha256": sealed.sha256, "bytes": sealed.bytes}
 
 
 def _write_records(member, rows, total: int, progress: Callable | None) -> dict:
@@ -239,11 +265,17 @@ class Bundle:
 
     path: Path
     manifest: dict
+    private_key: object = None  # the hub's X25519 key, for an encrypted bundle
 
     def records(self) -> Iterator[dict]:
-        """Each ``{"seq", "record_type", "record"}`` in sequence order, streamed from the file."""
-        with zipfile.ZipFile(self.path) as bundle, bundle.open(RECORDS) as member:
-            for line in member:
+        """Each ``{"seq", "record_type", "record"}`` in sequence order, streamed from the file
+        (decrypted on the way for an encrypted bundle)."""
+        encryption = self.manifest.get("encryption")
+        with zipfile.ZipFile(self.path) as bundle, \
+                bundle.open(records_member(self.manifest)) as member:
+            lines = member if encryption is None else decrypted_lines(
+                member, encryption, self.private_key, self.manifest["device_id"])
+            for line in lines:
                 yield json.loads(line)
 
 
@@ -254,7 +286,7 @@ def verify_bundle(path: Path | str) -> dict:
         with zipfile.ZipFile(path) as bundle:
             manifest = check_manifest(bundle)
             digest, size, lines = hashlib.sha256(), 0, 0
-            with bundle.open(RECORDS) as member:
+            with bundle.open(records_member(manifest)) as member:
                 while block := member.read(1 << 20):
                     digest.update(block)
                     size, lines = size + len(block), lines + block.count(b"\n")
@@ -264,27 +296,50 @@ def verify_bundle(path: Path | str) -> dict:
         raise BundleError("unreadable", str(error)) from error
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
         raise BundleError("damaged", str(error)) from error
-    expected = manifest["members"][RECORDS]
+    name = records_member(manifest)
+    expected = manifest["members"][name]
+    if manifest.get("encryption") is not None:
+        lines = expected["lines"]  # counted in the clear text, once decrypted (read_bundle)
     if (digest.hexdigest(), size, lines) != (expected["sha256"], expected["bytes"],
                                             expected["lines"]):
-        raise BundleError("altered", f"{RECORDS} does not match its checksum")
+        raise BundleError("altered", f"{name} does not match its checksum")
     return manifest
 
 
-def read_bundle(path: Path | str) -> Bundle:
+def read_bundle(path: Path | str, private_key=None) -> Bundle:
     """Check a bundle completely (manifest, checksums, every record, sequence range, counts,
     device) without keeping its records in memory; returns it for ``Bundle.records()``.
+    ``private_key`` is the hub's X25519 key, needed for a bundle encrypted to it.
 
-    Raises ``BundleError`` with a plain reason if anything is wrong; nothing of a refused bundle
-    should be imported. Read-only.
+    Raises ``BundleError`` with a plain reason if anything is wrong (``encrypted``: no key;
+    ``foreign``: encrypted for another hub); nothing of a refused bundle should be imported.
+    Read-only.
     """
     manifest = verify_bundle(path)
-    bundle = Bundle(Path(path), manifest)
+    encryption = manifest.get("encryption")
+    if encryption is not None:
+        if private_key is None:
+            raise BundleError("encrypted", "no key to decrypt it")
+        if encryption["recipient"] != fingerprint(_public_b64(private_key)):
+            raise BundleError("foreign", f"encrypted for hub key {encryption['recipient']}")
+    bundle = Bundle(Path(path), manifest, private_key)
     try:
         check_records(manifest, bundle.records())
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+    except DecryptionError as error:
+        raise BundleError("altered", str(error)) from error
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError) as error:
         raise BundleError("damaged", str(error)) from error
     return bundle
+
+
+def _public_b64(private_key) -> str:
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+
+    raw = private_key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
 
 
 def recent_exports(db: sqlite_utils.Database, *, limit: int = 5) -> list[dict]:

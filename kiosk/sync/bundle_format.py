@@ -19,7 +19,8 @@ SUFFIX = ".hpb"
 MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
 MEMBERS = (RECORDS, MANIFEST)
-REASONS = ("unreadable", "damaged", "not_a_bundle", "unknown_version", "altered", "encrypted")
+REASONS = ("unreadable", "damaged", "not_a_bundle", "unknown_version", "altered", "encrypted",
+           "foreign")
 
 
 class BundleError(Exception):
@@ -55,13 +56,26 @@ def check_manifest(bundle) -> dict:
     return manifest
 
 
+def records_member(manifest: dict) -> str:
+    """The name of the member holding the records: clear or encrypted (bundle_crypto)."""
+    return RECORDS if manifest.get("encryption") is None else manifest["encryption"]["member"]
+
+
 def _check_manifest_v1(manifest: dict, names: list[str]) -> None:
-    if manifest.get("encryption") is not None:
-        raise BundleError("encrypted", f"encryption {manifest['encryption'].get('scheme')!r}"
-                          if isinstance(manifest["encryption"], dict) else "")
-    if sorted(names) != sorted(MEMBERS) or len(names) != len(set(names)):
+    from kiosk.sync.bundle_crypto import ENCRYPTED_RECORDS, SCHEME
+
+    encryption = manifest.get("encryption")
+    if encryption is not None and (not isinstance(encryption, dict)
+                                   or encryption.get("scheme") != SCHEME
+                                   or encryption.get("member") != ENCRYPTED_RECORDS
+                                   or not isinstance(encryption.get("recipient"), str)
+                                   or not isinstance(encryption.get("ephemeral_public_key"), str)):
+        raise BundleError("encrypted", f"encryption {encryption.get('scheme')!r}"
+                          if isinstance(encryption, dict) else "")
+    expected = sorted((records_member(manifest), MANIFEST))
+    if sorted(names) != expected or len(names) != len(set(names)):
         raise BundleError("altered", f"members {sorted(names)}")
-    member = manifest.get("members", {}).get(RECORDS)
+    member = manifest.get("members", {}).get(records_member(manifest))
     fields = ("device_id", "first_seq", "last_seq", "records", "counts", "created_at")
     if (not isinstance(member, dict) or any(k not in manifest for k in fields)
             or not all(k in member for k in ("sha256", "bytes", "lines"))):

@@ -26,7 +26,14 @@ NOT_THE_HUB = "the network answered but it is not the hub (a Wi-Fi login page?)"
 
 
 class NotConnected(Exception):
-    """The hub could not be reached, or something else answered. ``str()`` is plain words."""
+    """The hub could not be reached, or something else answered. ``str()`` is plain words;
+    ``kind`` is one of ``KINDS``, for a screen to pick its own translated sentence."""
+
+    KINDS = ("offline", "timeout", "broken", "not_hub", "hub_error", "unverified", "bad_address")
+
+    def __init__(self, message: str, kind: str = "broken"):
+        self.kind = kind
+        super().__init__(message)
 
 
 class HubRefused(Exception):
@@ -125,21 +132,21 @@ class HubClient:
                         out.flush()
                         os.fsync(out.fileno())
         except httpx.HTTPError as error:
-            raise NotConnected(_plain(error)) from None
+            raise NotConnected(*_plain(error)) from None
 
     def _send(self, method: str, url: str, **options) -> httpx.Response:
         try:
             return self._http.request(method, url, **options)
         except httpx.HTTPError as error:
-            raise NotConnected(_plain(error)) from None
+            raise NotConnected(*_plain(error)) from None
 
     def _identified(self, response: httpx.Response) -> None:
         found = response.headers.get(HUB_HEADER)
         if not found or (self.hub_id and found != self.hub_id):
             if response.status_code >= 500:
                 raise NotConnected(f"the network answered with an error (HTTP "
-                                   f"{response.status_code}) before reaching the hub")
-            raise NotConnected(NOT_THE_HUB)
+                                   f"{response.status_code}) before reaching the hub", "not_hub")
+            raise NotConnected(NOT_THE_HUB, "not_hub")
 
     def _json(self, response: httpx.Response, *, signed: bool = False) -> dict:
         self._identified(response)
@@ -148,10 +155,10 @@ class HubClient:
         except ValueError:
             raise NotConnected("the hub's answer was cut short; will try again") from None
         if not isinstance(body, dict) or body.get("hub") != HUB_NAME:
-            raise NotConnected(NOT_THE_HUB)
+            raise NotConnected(NOT_THE_HUB, "not_hub")
         if response.status_code >= 500:
             raise NotConnected(f"the hub has a problem (HTTP {response.status_code}); "
-                               "will try again")
+                               "will try again", "hub_error")
         if response.status_code >= 400:
             raise HubRefused(response.status_code, str(body.get("error", "")),
                              str(body.get("message", "the hub refused the request")))
@@ -165,19 +172,21 @@ class HubClient:
                                          validate=True)
             self._key.verify(signature, response.content)
         except (InvalidSignature, ValueError):
-            raise NotConnected("an answer claiming to be the hub's was not signed by it") from None
+            raise NotConnected("an answer claiming to be the hub's was not signed by it",
+                               "unverified") from None
 
 
-def _plain(error: httpx.HTTPError) -> str:
+def _plain(error: httpx.HTTPError) -> tuple[str, str]:
+    """The plain sentence and the kind of a network failure."""
     if isinstance(error, httpx.TimeoutException):
-        return "the hub did not answer in time"
+        return "the hub did not answer in time", "timeout"
     if isinstance(error, httpx.ConnectError):
-        return "cannot reach the hub (no network, or the hub is switched off)"
+        return "cannot reach the hub (no network, or the hub is switched off)", "offline"
     if isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        return "the connection to the hub broke during the transfer"
+        return "the connection to the hub broke during the transfer", "broken"
     if isinstance(error, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
-        return "the hub address is not a valid http:// or https:// address"
-    return "the network failed while talking to the hub"
+        return "the hub address is not a valid http:// or https:// address", "bad_address"
+    return "the network failed while talking to the hub", "broken"
 
 
 def _matches(path: Path, size: int, sha256: str) -> bool:

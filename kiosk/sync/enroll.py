@@ -52,28 +52,42 @@ def enroll(db: sqlite_utils.Database, hub_url: str, code: str, *,
            transport: httpx.BaseTransport | None = None) -> Enrollment:
     """Enroll with the hub at ``hub_url`` using ``code``; stores and returns the enrollment.
 
-    Does network work and then one database write: run it off the UI thread. Raises
-    ``EnrollFailed`` with a plain reason (unreachable hub, not a hub, code used/expired/unknown).
+    Does network work, then one database write, on the calling thread (the command line; the Qt
+    application calls ``request_enrollment`` on its network worker and ``store_enrollment`` on
+    its database worker). Raises ``EnrollFailed`` with a plain reason (unreachable hub, not a
+    hub, code used/expired/unknown); nothing is stored then.
     """
+    found = request_enrollment(hub_url, code, device_id(db), transport=transport)
+    store_enrollment(db, found)
+    return found
+
+
+def request_enrollment(hub_url: str, code: str, device: str, *,
+                       transport: httpx.BaseTransport | None = None) -> Enrollment:
+    """Exchange ``code`` for this device's token and the hub's keys (network only, no database).
+    Raises ``EnrollFailed``."""
     hub_url = hub_url.strip().rstrip("/")
     try:
         with HubClient(hub_url, transport=transport) as client:
-            granted = client.enroll(code, device_id(db))
+            granted = client.enroll(code, device)
     except (NotConnected, HubRefused) as error:
         raise EnrollFailed(str(error)) from None
     except (httpx.InvalidURL, ValueError):
         raise EnrollFailed("the hub address is not a valid http:// or https:// address") from None
     try:
-        found = Enrollment(hub_url=hub_url, hub_id=granted["hub_id"],
-                           device_token=granted["token"], signing_key=granted["signing_key"],
-                           encryption_key=granted["encryption_key"],
-                           point=str(granted.get("point", "")), enrolled_at=now_iso())
+        return Enrollment(hub_url=hub_url, hub_id=granted["hub_id"],
+                          device_token=granted["token"], signing_key=granted["signing_key"],
+                          encryption_key=granted["encryption_key"],
+                          point=str(granted.get("point", "")), enrolled_at=now_iso())
     except KeyError:
         raise EnrollFailed("the hub's answer is incomplete: is it the same version?") from None
+
+
+def store_enrollment(db: sqlite_utils.Database, found: Enrollment) -> None:
+    """Pin the hub and keep the token, in one transaction (database only)."""
     with db.atomic():
         for key, value in asdict(found).items():
             set_setting(db, f"hub.{key}", value)
-    return found
 
 
 def enrollment(db: sqlite_utils.Database) -> Enrollment | None:

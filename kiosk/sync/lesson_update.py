@@ -33,7 +33,7 @@ PACK_INFO = "pack.json"  # written into an installed pack: its version and lesso
 
 @dataclass(frozen=True)
 class LessonUpdate:
-    status: str          # "up_to_date", "installed", "refused" or "none_published"
+    status: str          # "up_to_date", "installed", "refused", "held_back" or "none_published"
     version: int | None  # the pack concerned
     reason: str | None = None  # why a pack was refused, in plain words
 
@@ -54,6 +54,9 @@ def update_lessons(db: sqlite_utils.Database, data_dir: Path, client: HubClient,
     version, installed = offer["version"], installed_version(data_dir)
     if installed is not None and version <= installed:
         return LessonUpdate("up_to_date", installed)
+    held_back = run(lambda: get_setting(db, "lessons.held_back"))
+    if held_back and version <= int(held_back):
+        return LessonUpdate("held_back", installed, "the admin went back to the previous lessons")
     refused = run(lambda: get_setting(db, "lessons.refused"))
     if refused and refused.split(" ", 1)[0] == f"{version}:{offer['sha256']}":
         return LessonUpdate("refused", version, refused.split(" ", 1)[1])
@@ -65,8 +68,9 @@ def update_lessons(db: sqlite_utils.Database, data_dir: Path, client: HubClient,
     try:
         install_pack(data_dir, target, key, version=version)
     except PackError as error:
-        run(lambda: _remember(db, "lessons.refused", f"{version}:{offer['sha256']} {error}"))
-        return LessonUpdate("refused", version, str(error))
+        reason = str(error)
+        run(lambda: _remember(db, "lessons.refused", f"{version}:{offer['sha256']} {reason}"))
+        return LessonUpdate("refused", version, reason)
     finally:
         target.unlink(missing_ok=True)
     run(lambda: _remember(db, "lesson_pack_version", str(version)))
@@ -137,8 +141,10 @@ def installed_version(data_dir: Path) -> int | None:
 
 def roll_back(db: sqlite_utils.Database, data_dir: Path) -> int | None:
     """Swap ``previous`` and ``current`` (the admin's "use the previous lessons"); returns the
-    version now current, or raises ``PackError`` when there is no previous version."""
+    version now current, or raises ``PackError`` when there is no previous version. The version
+    left is not installed again by later syncs; a newer one is."""
     root = packs_dir(data_dir)
+    left = installed_version(data_dir)
     if not (root / "previous").is_dir():
         raise PackError("there is no previous lesson version to go back to")
     finish_interrupted_install(data_dir)
@@ -147,6 +153,8 @@ def roll_back(db: sqlite_utils.Database, data_dir: Path) -> int | None:
     finish_interrupted_install(data_dir)
     version = installed_version(data_dir)
     _remember(db, "lesson_pack_version", str(version) if version else "bundled")
+    if left is not None:
+        _remember(db, "lessons.held_back", str(left))
     return version
 
 

@@ -12,7 +12,8 @@ on its single database writer while the network work stays on its network worker
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -23,9 +24,7 @@ from kiosk.sync.outbox import unsent_count
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from kiosk.sync.lesson_update import LessonUpdate
-
-BATCH_ROWS = 1000
+BATCH_ROWS = 2000
 BATCH_BYTES = 4 * 1024 * 1024
 RunDb = Callable[[Callable[[], object]], object]
 
@@ -42,6 +41,7 @@ class SyncResult:
     attempted_at: str
     last_ok_at: str | None
     last_error: str | None   # plain words; None when this round succeeded
+    error_kind: str | None = None  # NotConnected.KINDS, "not_enrolled" or "refused"
     lessons: dict | None = None  # LessonUpdate.as_json() when lessons were checked
 
     def as_json(self) -> dict:
@@ -59,7 +59,7 @@ def sync_round(db: sqlite_utils.Database, client: HubClient, *, run_db: RunDb | 
     attempted = now_iso()
     run(lambda: _set(db, {"sync.last_attempt_at": attempted}))
     sent = refused = 0
-    lessons, error = None, None
+    lessons, error, kind = None, None, None
     try:
         sent, refused = _push(db, client, run, batch_rows, max_batches)
         if data_dir is not None:
@@ -67,27 +67,44 @@ def sync_round(db: sqlite_utils.Database, client: HubClient, *, run_db: RunDb | 
 
             lessons = update_lessons(db, data_dir, client, run_db=run).as_json()
     except NotConnected as problem:
-        error = str(problem)
+        error, kind = str(problem), problem.kind
     except HubRefused as refusal:
         error = _refusal_words(refusal)
-    return run(lambda: _finish(db, attempted, sent, refused, error, lessons))
+        kind = "not_enrolled" if refusal.status == 401 else "refused"
+    result = run(lambda: _finish(db, attempted, sent, refused, error, lessons))
+    return replace(result, error_kind=kind)
 
 
 def _push(db, client: HubClient, run: RunDb, batch_rows: int, max_batches) -> tuple[int, int]:
-    sent = refused = batches = 0
-    after = 0
-    while max_batches is None or batches < max_batches:
-        batch = run(lambda: _next_batch(db, after, batch_rows))
-        if batch is None:
-            break
-        body, first, last, seqs = batch
-        ack = client.push_batch(body)
-        reasons = _checked_ack(ack, run(lambda: device_id(db)), first, last, seqs)
-        run(lambda: _mark(db, first, last, reasons))
-        sent += len(seqs) - len(reasons)
-        refused += len(reasons)
-        after, batches = last, batches + 1
-    return sent, refused
+    """Send batches one at a time; while the hub stores one, read the next and mark the one
+    before it sent, so the kiosk's own work stays off the critical path. A batch is marked only
+    after its own acknowledgement arrived."""
+    counts = {"sent": 0, "refused": 0}
+    device = run(lambda: device_id(db))
+    acknowledged = None  # (ack, batch) waiting to be marked
+    with ThreadPoolExecutor(1, thread_name_prefix="kiosk-push") as sender:
+        batch, batches = run(lambda: _next_batch(db, 0, batch_rows)), 0
+        try:
+            while batch is not None and (max_batches is None or batches < max_batches):
+                reply = sender.submit(client.push_batch, batch[0])
+                following = run(lambda: _next_batch(db, batch[2], batch_rows))
+                if acknowledged:
+                    _record_ack(db, run, device, *acknowledged, counts)
+                    acknowledged = None
+                acknowledged, batch = (reply.result(), batch), following
+                batches += 1
+        finally:
+            if acknowledged:
+                _record_ack(db, run, device, *acknowledged, counts)
+    return counts["sent"], counts["refused"]
+
+
+def _record_ack(db, run: RunDb, device: str, ack: dict, batch, counts: dict) -> None:
+    _, first, last, seqs = batch
+    reasons = _checked_ack(ack, device, first, last, seqs)
+    run(lambda: _mark(db, first, last, reasons))
+    counts["sent"] += len(seqs) - len(reasons)
+    counts["refused"] += len(reasons)
 
 
 def _next_batch(db, after: int, batch_rows: int):

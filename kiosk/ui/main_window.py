@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         return screen
 
     def _build(self, name: str):
-        from kiosk.ui import admin_screen, finish_screen, home_screen, intro_screen, pin_pad
+        from kiosk.ui import admin, finish_screen, home_screen, intro_screen, pin_pad
         from kiosk.ui import step_screen
         from kiosk.ui.volunteer.panel import VolunteerPanel
 
@@ -182,9 +182,10 @@ class MainWindow(QMainWindow):
             "gate": lambda: pin_pad.AdminGateScreen(stack),
             "first_run": lambda: pin_pad.FirstRunScreen(stack),
             "volunteer": lambda: VolunteerPanel(
-                self.worker, self.config.neighbourhoods,
+                self.worker, lambda: self.config.neighbourhoods,
                 lambda: {lesson.id: lesson.title for lesson in self.library.lessons}, stack),
-            "admin": lambda: admin_screen.AdminScreen(library.problems, stack),
+            "admin": lambda: admin.build_panel(library.problems, stack, worker=self.worker,
+                                               data_dir=self.data_dir, config=self.config),
         }[name]()
 
     def _wire(self, name: str, screen) -> None:
@@ -220,6 +221,7 @@ class MainWindow(QMainWindow):
             case "admin":
                 screen.back_was_tapped.connect(self.go_welcome)
                 screen.exit_was_tapped.connect(self.unlock_and_close)
+                screen.config_did_change.connect(self.apply_config)
 
     @property
     def help_dialog(self):
@@ -384,6 +386,18 @@ class MainWindow(QMainWindow):
             minutes = max(1, round((outcome - datetime.now(timezone.utc)).total_seconds() / 60))
             self.gate.show_refusal(ui_text("gate.locked", self.session.language,
                                            minutes=minutes))
+
+    def apply_config(self, config: Config) -> None:
+        """Settings saved in the admin panel: the new idle timeout applies now, the default
+        language from the next resident on. Updated in place, lists included, because the
+        session and screens hold this ``Config`` (and its neighbourhood list)."""
+        for name in Config.__dataclass_fields__:
+            value = getattr(config, name)
+            if isinstance(value, list):
+                getattr(self.config, name)[:] = value
+            else:
+                setattr(self.config, name, value)
+        self.idle_timer.setInterval(config.idle_timeout_s * 1000)
 
     def unlock_and_close(self) -> None:
         self._may_close = True

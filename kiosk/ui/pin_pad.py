@@ -1,7 +1,7 @@
 """A large on-screen number pad for PINs, and the screens that use it."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QWidget
 
 from kiosk.accounts import valid_pin
 from kiosk.locale import ui_text
@@ -18,19 +18,20 @@ class PinPad(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.digits = ""
-        self.display = label("", self, "title", wrap=False)
+        self.display = label(" ", self, "pin", wrap=False)
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.keys = {str(d): button(str(d), self) for d in range(10)}
         self.clear = button("", self)
         self.ok = button("", self, "go")
         grid = QGridLayout()
-        grid.setSpacing(12)
+        grid.setSpacing(10)
         for index, digit in enumerate("123456789"):
             grid.addWidget(self.keys[digit], index // 3, index % 3)
         grid.addWidget(self.clear, 3, 0)
         grid.addWidget(self.keys["0"], 3, 1)
         grid.addWidget(self.ok, 3, 2)
-        layout = column(self, margins=0, spacing=12)
+        layout = column(self, margins=0, spacing=8)
         layout.addWidget(self.display)
         layout.addLayout(grid)
 
@@ -72,20 +73,20 @@ class AdminGateScreen(Screen):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.title = label("", self, "title")
+        self.title = label("", self, "heading")
         self.message = label("", self, "error")
         self.pad = PinPad(self)
         self.cancel = button("", self)
         self.pad.setMaximumWidth(560)
         row = QHBoxLayout()
+        row.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignBottom)
         row.addStretch(1)
         row.addWidget(self.pad)
-        row.addStretch(1)
-        layout = column(self, margins=24, spacing=12)
+        row.addStretch(2)
+        layout = column(self, margins=20, spacing=8)
         layout.addWidget(self.title)
         layout.addWidget(self.message)
         layout.addLayout(row, 1)
-        layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.pad.pin_was_entered.connect(self.pin_was_entered)
         self.cancel.clicked.connect(self.cancel_was_tapped)
@@ -115,7 +116,7 @@ class FirstRunScreen(Screen):
         super().__init__(parent)
         self._first: str | None = None
         self._language = "vi"
-        self.title = label("", self, "title")
+        self.title = label("", self, "heading")
         self.body = label("", self)
         self.message = label("", self, "error")
         self.pad = PinPad(self)
@@ -124,7 +125,7 @@ class FirstRunScreen(Screen):
         row.addStretch(1)
         row.addWidget(self.pad)
         row.addStretch(1)
-        layout = column(self, margins=24, spacing=10)
+        layout = column(self, margins=20, spacing=8)
         for widget in (self.title, self.body, self.message):
             layout.addWidget(widget)
         layout.addLayout(row, 1)

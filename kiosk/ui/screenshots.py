@@ -82,9 +82,9 @@ def _shoot_all(app, window, folder: Path, language: str, width: int, height: int
     window.first_run.refresh(language)
     window.stack.setCurrentWidget(window.first_run)
     shoot("first-run")
-    window.admin.refresh(language)
-    window.stack.setCurrentWidget(window.admin)
-    shoot("admin")
+    from kiosk.ui.admin.shots import shoot_admin
+
+    shoot_admin(window, language, shoot)
     return shots
 
 

@@ -86,6 +86,9 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
     QLabel[role="success"] {{ background: {p.success_bg}; color: {p.success_text};
                               border-left: 8px solid {p.success_text}; padding: 12px;
                               border-radius: 6px; font-weight: bold; }}
+    QLabel[role="pin"] {{ font-size: {big}pt; font-weight: bold; background: {p.surface};
+                          border: 3px solid {p.border}; border-radius: 10px; padding: 4px;
+                          min-height: 56px; }}
     QLabel[role="error"] {{ color: {p.warning_text}; font-weight: bold; }}
     QFrame[role="bar"] {{ background: {p.surface}; border-bottom: 2px solid {p.border}; }}
     QPushButton {{ min-height: {TOUCH_MIN_PX}px; min-width: {TOUCH_MIN_PX}px; padding: 6px 20px;
@@ -109,6 +112,15 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
     QListView[role="journal"]::item {{ padding: 14px; border-bottom: 1px solid {p.border}; }}
     QLineEdit, QComboBox {{ background: {p.surface}; border: 2px solid {p.border};
                             border-radius: 8px; padding: 6px 12px; min-height: 60px; }}
+    QPlainTextEdit {{ background: {p.surface}; border: 2px solid {p.border};
+                      border-radius: 8px; padding: 6px 12px; }}
+    QListView[role="accounts"] {{ background: {p.surface}; border: 2px solid {p.border};
+                                  border-radius: 8px; }}
+    QListView[role="accounts"]::item {{ padding: 12px 14px; border-bottom: 1px solid {p.border}; }}
+    QListView::item:selected {{ background: {p.primary}; color: {p.on_primary}; }}
+    QProgressBar {{ background: {p.surface}; border: 2px solid {p.border}; border-radius: 8px;
+                    min-height: 40px; }}
+    QProgressBar::chunk {{ background: {p.accent}; border-radius: 6px; }}
     QPushButton[role="face"] {{ min-height: 104px; text-align: left; }}
     QPushButton[role="quiet"] {{ border-color: transparent; background: transparent;
                                  color: {p.muted}; font-size: {small}pt; }}

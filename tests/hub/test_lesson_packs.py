@@ -50,6 +50,12 @@ def test_a_published_pack_installs_and_the_previous_is_kept(live_hub, make_kiosk
     assert kiosk_status(db, data, data / "kiosk.db")["lesson_pack_version"] == "2"
     assert json.loads((data / "lessons" / "previous" / "pack.json").read_text())["version"] == 1
     assert roll_back(db, data) == 1 and _etax_version(data) == "2.0"
+    with client_for(db) as client:
+        assert update_lessons(db, data, client).status == "held_back"  # the admin's choice
+        publish(live_hub.engine, live_hub.keys, live_hub.packs_dir,
+                _lessons(tmp_path, "4.0", "c"))
+        assert update_lessons(db, data, client).status == "installed"  # a newer one does go
+    assert _etax_version(data) == "4.0"
 
 
 def test_a_broken_lesson_is_not_published(live_hub, tmp_path):

@@ -4,7 +4,6 @@ import gzip
 import json
 from datetime import timedelta
 
-import httpx
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient

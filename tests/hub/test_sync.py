@@ -79,6 +79,7 @@ def test_a_captive_portal_is_not_success(make_kiosk, live_hub):
     with client_for(db, transport=portal) as client:
         result = sync_round(db, client)
     assert not result.ok and result.unsent == 3 and result.last_error == NOT_THE_HUB
+    assert result.error_kind == "not_hub"
     assert sync_state(db)["last_error"] == NOT_THE_HUB
 
 

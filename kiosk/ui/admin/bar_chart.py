@@ -49,23 +49,29 @@ class BarChart(QWidget):
         name_width = min(self.width() // 2,
                          max(metrics.horizontalAdvance(name) for name, _ in self.rows) + 16)
         number_width = max(metrics.horizontalAdvance(str(v)) for _, v in self.rows) + 16
-        bar_space = max(1, self.width() - name_width - number_width)
-        largest = max(1, max(value for _, value in self.rows))
-        height = self._row_height()
+        scale = max(1, self.width() - name_width - number_width) / max(
+            1, max(value for _, value in self.rows))
         for index, (name, value) in enumerate(self.rows):
-            top = index * height
-            painter.setPen(text)
-            painter.drawText(QRectF(0, top, name_width, height),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_width))
-            length = bar_space * value / largest
-            if length:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(bar)
-                painter.drawRoundedRect(QRectF(name_width, top + ROW_GAP / 2, length,
-                                               height - ROW_GAP), BAR_RADIUS, BAR_RADIUS)
-            painter.setPen(text)
-            painter.drawText(QRectF(name_width + length + 8, top, number_width, height),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             str(value))
+            top = index * self._row_height()
+            self._draw_row(painter, top, name, value, (name_width, number_width, scale),
+                           (text, bar))
         painter.end()
+
+    def _draw_row(self, painter: QPainter, top: int, name: str, value: int,
+                  sizes: tuple[int, int, float], colours: tuple[QColor, QColor]) -> None:
+        """One row: the name (cut with "…" if too long), the bar, then the number."""
+        (name_width, number_width, scale), (text, bar) = sizes, colours
+        height, metrics = self._row_height(), self.fontMetrics()
+        middle = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.setPen(text)
+        painter.drawText(QRectF(0, top, name_width, height), middle,
+                         metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_width))
+        length = scale * value
+        if length:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(bar)
+            painter.drawRoundedRect(QRectF(name_width, top + ROW_GAP / 2, length,
+                                           height - ROW_GAP), BAR_RADIUS, BAR_RADIUS)
+            painter.setPen(text)
+        painter.drawText(QRectF(name_width + length + 8, top, number_width, height), middle,
+                         str(value))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QWidget
 
 from kiosk.journal import label_key
 from kiosk.locale import ui_text
 from kiosk.ui.admin.bar_chart import BarChart
+from kiosk.ui.admin.operations import read_counts
 from kiosk.ui.admin.section import (ChoiceButtons, CountTable, Section, format_number,
                                     format_percent)
 from kiosk.ui.database_worker import DatabaseWorker
@@ -18,13 +19,6 @@ from kiosk.ui.widgets import column, label, scroll_area
 
 PERIODS = ("today", "week")
 TILES = ("people_helped", "services", "satisfaction_rate", "lesson_runs", "help_requests")
-
-
-def read_counts(db, period: str) -> dict:
-    """``reports.local_counts`` for "today" or "week" (this calendar week). Worker thread."""
-    from kiosk import reports
-
-    return reports.local_counts(db, reports.today() if period == "today" else reports.this_week())
 
 
 def value_label(field: str, value: str, language: str) -> str:
@@ -76,24 +70,43 @@ class CountsSection(Section):
         self.by_reason = CountTable(content)
         self.satisfaction_heading = label("", content, "heading")
         self.satisfaction = CountTable(content)
+        self._lay_out(content)
 
+        self.periods.value_was_chosen.connect(self.show_period)
+
+    def _lay_out(self, content: QWidget) -> None:
         grid = QGridLayout()
         grid.setSpacing(12)
         for index, tile in enumerate(self.tiles.values()):
             grid.addWidget(tile, index // 3, index % 3)
+        top = QHBoxLayout()
+        top.setSpacing(20)
+        top.addWidget(self.periods)
+        top.addWidget(self.period_text, 1)
         text = column(content, margins=0, spacing=14)
-        text.addWidget(self.periods, 0, Qt.AlignmentFlag.AlignLeft)
-        text.addWidget(self.period_text)
+        text.setContentsMargins(0, 0, 16, 0)  # clear of the scroll bar
+        text.addLayout(top)
         text.addLayout(grid)
-        for widget in (self.by_app_heading, self.by_app, self.outcome_heading, self.by_outcome,
-                       self.reason_heading, self.by_reason, self.satisfaction_heading,
-                       self.satisfaction):
-            text.addWidget(widget)
+        text.addWidget(self.by_app_heading)
+        text.addWidget(self.by_app)
+        text.addLayout(self._side_by_side([self.outcome_heading, self.by_outcome],
+                                          [self.reason_heading, self.by_reason,
+                                           self.satisfaction_heading, self.satisfaction]))
         text.addStretch(1)
-        layout = column(self, margins=0, spacing=0)
-        layout.addWidget(scroll_area(content, self))
+        column(self, margins=0, spacing=0).addWidget(scroll_area(content, self))
 
-        self.periods.value_was_chosen.connect(self.show_period)
+    @staticmethod
+    def _side_by_side(left: list[QWidget], right: list[QWidget]) -> QHBoxLayout:
+        """Two columns of tables, so each number sits near its label."""
+        row = QHBoxLayout()
+        row.setSpacing(40)
+        for widgets in (left, right):
+            stack = column(margins=0, spacing=14)
+            for widget in widgets:
+                stack.addWidget(widget)
+            stack.addStretch(1)
+            row.addLayout(stack, 1)
+        return row
 
     @property
     def default_focus(self):
@@ -107,7 +120,7 @@ class CountsSection(Section):
 
     def reload(self) -> None:
         period = self.period
-        self._worker.submit(lambda db: read_counts(db, period), on_done=self._on_counts)
+        self._worker.submit(lambda db: read_counts(db, period=period), on_done=self._on_counts)
 
     def _on_counts(self, counts: dict) -> None:
         self.counts = counts

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
 from kiosk.ui.widgets import button, label
 
-SELECTED_ROLE = "go"  # a chosen option is filled with the accent colour and bold
+SELECTED_ROLE = "primary"  # a chosen option is filled (as the chosen section is); actions are "go"
 
 
 class Section(QWidget):
@@ -60,12 +60,13 @@ class ChoiceButtons(QWidget):
 
     value_was_chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, vertical: bool = False):
+    def __init__(self, parent: QWidget | None = None, *, columns: int | None = None):
+        """``columns``: buttons per row (``None``: all on one row, 1: one under another)."""
         super().__init__(parent)
         self.value: str | None = None
         self.buttons: dict[str, QPushButton] = {}
-        direction = QBoxLayout.Direction.TopToBottom if vertical else QBoxLayout.Direction.LeftToRight
-        self._layout = QBoxLayout(direction, self)
+        self._columns = columns
+        self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(12)
 
@@ -80,8 +81,9 @@ class ChoiceButtons(QWidget):
         for old in self.buttons.values():
             old.deleteLater()
         self.buttons = {value: button("", self) for value in values}
-        for value, widget in self.buttons.items():
-            self._layout.addWidget(widget)
+        per_row = self._columns or max(1, len(values))
+        for index, (value, widget) in enumerate(self.buttons.items()):
+            self._layout.addWidget(widget, index // per_row, index % per_row)
             widget.clicked.connect(lambda _=False, v=value: self._on_tapped(v))
         self.select(self.value if self.value in self.buttons else None)
 

@@ -46,9 +46,10 @@ def _take(request_id: str, volunteer_id: str):
 class VolunteerPanel(Screen):
     back_was_tapped = Signal()  # signed out, back to the welcome screen
 
-    def __init__(self, worker: DatabaseWorker, neighbourhoods: list[str], lesson_titles,
+    def __init__(self, worker: DatabaseWorker, neighbourhoods, lesson_titles,
                  parent: QWidget | None = None):
-        """``lesson_titles()`` gives {lesson id: title text} for the help requests."""
+        """``neighbourhoods()`` gives the config's current list of neighbourhoods and
+        ``lesson_titles()`` {lesson id: title text} for the help requests."""
         super().__init__(parent)
         self._worker = worker
         self._lesson_titles = lesson_titles
@@ -108,6 +109,7 @@ class VolunteerPanel(Screen):
 
     def _on_signed_in(self, account: dict) -> None:
         self.account = account
+        self.today.show_day(account["name"], [], 0)  # the list itself follows from the worker
         self._go(self.today)
 
     def _open_form(self, record: dict | None) -> None:

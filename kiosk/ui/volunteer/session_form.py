@@ -64,7 +64,8 @@ class SessionForm(Screen):
     form_was_submitted = Signal(object)
     cancel_was_tapped = Signal()
 
-    def __init__(self, neighbourhoods: list[str], parent: QWidget | None = None):
+    def __init__(self, neighbourhoods, parent: QWidget | None = None):
+        """``neighbourhoods()`` gives the current list to choose from (the admin may change it)."""
         super().__init__(parent)
         self._language = "vi"
         self.editing: dict | None = None
@@ -91,7 +92,7 @@ class SessionForm(Screen):
         self.neighbourhood_heading = label("", content)
         self.neighbourhood = QComboBox(content)
         self.neighbourhood.setMinimumHeight(72)
-        self._neighbourhoods = list(neighbourhoods)
+        self._neighbourhoods = neighbourhoods
         self.note_heading = label("", content)
         self.note = QLineEdit(content)
         self.note.setMinimumHeight(72)
@@ -150,8 +151,8 @@ class SessionForm(Screen):
     def _fill_neighbourhoods(self, chosen: str | None) -> None:
         self.neighbourhood.clear()
         self.neighbourhood.addItem("", None)
-        names = self._neighbourhoods + ([chosen] if chosen and chosen not in
-                                        self._neighbourhoods else [])
+        current = list(self._neighbourhoods())
+        names = current + ([chosen] if chosen and chosen not in current else [])
         for name in names:
             self.neighbourhood.addItem(name, name)
         self.neighbourhood.setCurrentIndex(max(0, self.neighbourhood.findData(chosen)))

@@ -1,0 +1,21 @@
+"""The admin part of the kiosk, behind the admin PIN: overview counts, volunteers, settings,
+diagnostics and USB export (``panel.AdminPanel``, one module per section)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
+    from kiosk.ui.admin.panel import AdminPanel
+    from kiosk.ui.database_worker import DatabaseWorker
+
+
+def build_panel(problems: list, parent, *, worker: DatabaseWorker, data_dir: Path,
+                config: Config) -> AdminPanel:
+    """The admin panel; its modules are imported only when it is first needed, not at the
+    kiosk's start."""
+    from kiosk.ui.admin.panel import AdminPanel
+
+    return AdminPanel(problems, parent, worker=worker, data_dir=data_dir, config=config)

@@ -1,0 +1,138 @@
+"""Diagnostics: is this kiosk healthy? Device id, lesson pack version, records not yet sent,
+free disk space, last sync and export, a database check on demand, and lessons that failed to
+load ("FILE: step N: FIELD: problem")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QWidget
+
+from kiosk.lessons.validation import Problem
+from kiosk.locale import ui_text
+from kiosk.ui.admin import operations
+from kiosk.ui.admin.section import CountTable, Section, format_bytes, format_number, set_role
+from kiosk.ui.database_worker import DatabaseWorker
+from kiosk.ui.widgets import button, column, label, scroll_area
+
+MAX_PROBLEMS_SHOWN = 40
+FACTS = ("device_id", "lesson_pack_version", "unsent", "free_bytes", "last_sync_ok_at",
+         "last_export")
+
+
+class DiagnosticsSection(Section):
+    """Facts read on the worker when shown; "Check the database" runs ``kiosk check`` there too.
+
+    ``check_did_finish`` fires once a check's answer is drawn.
+    """
+
+    title_key = "admin.section.diagnostics"
+    check_did_finish = Signal()
+
+    def __init__(self, worker: DatabaseWorker, data_dir: Path, problems: list[Problem],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._worker, self._data_dir, self._problems = worker, data_dir, problems
+        self.status: dict = {}
+        self.database_problems: list[str] | None = None
+        content = QWidget(self)
+        self.facts = CountTable(content)
+        self.check = button("", content, "primary")
+        self.check_result = label("", content, "success")
+        self.problems_heading = label("", content, "heading")
+        self.problems = label("", content, "small")
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text = column(content, margins=0, spacing=14)
+        text.setContentsMargins(0, 0, 16, 0)  # clear of the scroll bar
+        text.addWidget(self.facts)
+        text.addWidget(self.check, 0, Qt.AlignmentFlag.AlignLeft)
+        text.addWidget(self.check_result)
+        text.addWidget(self.problems_heading)
+        text.addWidget(self.problems)
+        text.addStretch(1)
+        self.check_result.setVisible(False)
+        column(self, margins=0, spacing=0).addWidget(scroll_area(content, self))
+
+        self.check.clicked.connect(self.check_database)
+
+    @property
+    def default_focus(self):
+        return self.check
+
+    def set_status(self, status: dict) -> None:
+        """``kiosk status`` as read at sign-in; shown until fresher facts arrive."""
+        self.status = dict(status)
+        self.refresh(self.language)
+
+    def reload(self) -> None:
+        data_dir = self._data_dir
+        self._worker.submit(lambda db: operations.read_overview(db, data_dir=data_dir),
+                            on_done=self.set_status)
+
+    def check_database(self) -> None:
+        """Run ``kiosk check`` on the worker; the answer replaces the last one."""
+        self.check.setEnabled(False)
+        self._say(ui_text("admin.diagnostics.checking", self.language), "tip")
+        self._worker.submit(operations.check_database, on_done=self._on_checked,
+                            on_error=lambda error: self._on_checked([error]))
+
+    def _on_checked(self, problems: list[str]) -> None:
+        self.database_problems = problems
+        self.check.setEnabled(True)
+        self._draw_check()
+        self.check_did_finish.emit()
+
+    def _draw_check(self) -> None:
+        problems = self.database_problems
+        if problems is None:
+            return
+        if problems:
+            self._say(ui_text("admin.diagnostics.check_problems", self.language,
+                              n=len(problems)) + "\n" + "\n".join(problems[:20]), "warning")
+        else:
+            self._say(ui_text("admin.diagnostics.check_ok", self.language), "success")
+
+    def _say(self, text: str, role: str) -> None:
+        set_role(self.check_result, role)
+        self.check_result.setText(text)
+        self.check_result.setVisible(bool(text))
+
+    def refresh(self, language: str) -> None:
+        super().refresh(language)
+        self.facts.set_rows([(key, ui_text(f"admin.diagnostics.{key}", language),
+                              self.fact_text(key)) for key in FACTS])
+        self.check.setText(ui_text("admin.diagnostics.check", language))
+        self._draw_check()
+        if self._problems:
+            self.problems_heading.setText(ui_text("admin.lesson_problems", language,
+                                                  n=len(self._problems)))
+            self.problems.setText("\n".join(str(p) for p in self._problems[:MAX_PROBLEMS_SHOWN]))
+        else:
+            self.problems_heading.setText(ui_text("admin.no_problems", language))
+            self.problems.setText("")
+        self.problems.setVisible(bool(self._problems))
+
+    def fact_text(self, key: str) -> str:
+        """One fact as shown; "…" until it has been read."""
+        value, language = self.status.get(key), self.language
+        if key not in self.status:
+            return "…"
+        if key == "unsent":
+            return format_number(value, language)
+        if key == "free_bytes":
+            return format_bytes(value, language)
+        if key == "lesson_pack_version" and value == "bundled":
+            return ui_text("admin.diagnostics.bundled", language)
+        if key == "last_export":
+            return _when(value["created_at"]) if value else ui_text("admin.never", language)
+        if key == "last_sync_ok_at":
+            return _when(value) if value else ui_text("admin.never", language)
+        return str(value)
+
+
+def _when(stored: str) -> str:
+    """A stored UTC time in the kiosk's local time, "14:05 12/06/2025"."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(stored).astimezone().strftime("%H:%M %d/%m/%Y")
