@@ -9,6 +9,7 @@ were submitted, so a later operation may rely on an earlier one's writes.
 import itertools
 import threading
 from collections import deque
+from concurrent.futures import Future
 import logging
 import traceback
 from collections.abc import Callable
@@ -52,18 +53,32 @@ class _Runner(QObject):
     def execute(self) -> None:
         with self.lock:
             token, fn, changes = self.requests.popleft()
+        if isinstance(token, Future):
+            self._answer(token, fn)
+            return
         try:
-            if self._db is None:
-                from kiosk.db import connect  # on this thread, not during the UI's start
-
-                self._db = connect(self._db_path)
-            outcome = OpResult(token, fn(self._db), None, changes)
+            outcome = OpResult(token, fn(self.database()), None, changes)
         except Exception as error:  # reported to the UI thread, never raised into Qt
             log.error("database operation failed: %s", traceback.format_exc())
             outcome = OpResult(token, None, f"{type(error).__name__}: {error}", False)
         with self.lock:
             self.results[token] = outcome
         self.did_run.emit(token)
+
+    def database(self):
+        """The connection, opened (and migrated) on first use, on this thread."""
+        if self._db is None:
+            from kiosk.db import connect  # on this thread, not during the UI's start
+
+            self._db = connect(self._db_path)
+        return self._db
+
+    def _answer(self, future: Future, fn) -> None:
+        """A blocking ``call`` from another thread: the result or the error goes back to it."""
+        try:
+            future.set_result(fn(self.database()))
+        except Exception as error:
+            future.set_exception(error)
 
     @Slot()
     def close(self) -> None:
@@ -103,6 +118,18 @@ class DatabaseWorker(QObject):
             self._runner.requests.append((token, fn, changes))
         self._runner.wake.emit()
         return token
+
+    def call(self, fn: Callable, timeout: float = 60.0):
+        """Run ``fn(db)`` on the writer thread and wait for its result (or its exception).
+
+        For background threads that are not the UI thread (the sync worker), so that they, too,
+        write through the one writer. Never call it on the UI thread: it blocks.
+        """
+        future = Future()
+        with self._runner.lock:
+            self._runner.requests.append((future, fn, False))
+        self._runner.wake.emit()
+        return future.result(timeout)
 
     @property
     def pending(self) -> int:

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.session = ResidentSession(config, worker, self)
         self._illustrations = None
         self._narrator = False  # not yet looked for
+        self._sync_service = None
         self.stack = QStackedWidget(self)
         self._screens: dict = {}
         self.welcome = WelcomeScreen(self.stack)
@@ -116,6 +117,21 @@ class MainWindow(QMainWindow):
         return self._illustrations
 
     @property
+    def sync_service(self):
+        """Keeps the ward hub up to date in the background (once this kiosk is enrolled)."""
+        if self._sync_service is None:
+            from kiosk.ui.sync_service import SyncService
+
+            self._sync_service = SyncService(self.worker, self.data_dir, self)
+            self._sync_service.state_did_change.connect(self._show_sync_state)
+        return self._sync_service
+
+    def _show_sync_state(self) -> None:
+        unsent = self._sync_service.state.get("unsent", 0)
+        self.welcome.set_sync_note(ui_text("welcome.sync", self.config.language, n=unsent)
+                                   if unsent else "")
+
+    @property
     def narrator(self):
         """Reads steps aloud; None where no speech engine is installed. Made on first use."""
         if self._narrator is False:
@@ -156,6 +172,8 @@ class MainWindow(QMainWindow):
         self.first_paint_did_happen.connect(
             lambda: QApplication.instance().installEventFilter(self))
         self.first_paint_did_happen.connect(lambda: QTimer.singleShot(0, lambda: self.library))
+        self.first_paint_did_happen.connect(
+            lambda: QTimer.singleShot(0, lambda: self.sync_service.start()))
 
     def _screen(self, name: str):
         screen = self._screens.get(name)
@@ -185,7 +203,8 @@ class MainWindow(QMainWindow):
                 self.worker, lambda: self.config.neighbourhoods,
                 lambda: {lesson.id: lesson.title for lesson in self.library.lessons}, stack),
             "admin": lambda: admin.build_panel(library.problems, stack, worker=self.worker,
-                                               data_dir=self.data_dir, config=self.config),
+                                               data_dir=self.data_dir, config=self.config,
+                                               sync=self.sync_service),
         }[name]()
 
     def _wire(self, name: str, screen) -> None:
@@ -433,5 +452,7 @@ class MainWindow(QMainWindow):
             self._illustrations.shutdown()
         if self._narrator:
             self._narrator.shutdown()
+        if self._sync_service is not None:
+            self._sync_service.stop()
         self.session.end_lesson()
         event.accept()

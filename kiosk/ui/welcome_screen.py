@@ -28,6 +28,7 @@ class WelcomeScreen(Screen):
         self.admin = button("", self, "quiet")
         self.volunteer = button("", self, "quiet")
         self.notice = label("", self, "small", plain=False)
+        self.sync_note = label("", self, "small", plain=False)
 
         options = QHBoxLayout()
         options.setSpacing(16)
@@ -36,6 +37,7 @@ class WelcomeScreen(Screen):
         options.addWidget(self.contrast)
         options.addStretch(1)
         options.addWidget(self.notice)
+        options.addWidget(self.sync_note)
         options.addWidget(self.volunteer)
         options.addWidget(self.admin)
         layout = column(self, margins=40, spacing=24)
@@ -70,6 +72,10 @@ class WelcomeScreen(Screen):
         self.contrast.setText(ui_text("nav.contrast", language))
         self.admin.setText(ui_text("admin.button", language))
         self.volunteer.setText(ui_text("volunteer.button", language))
+
+    def set_sync_note(self, text: str) -> None:
+        """How many records are not yet at the ward hub (empty when all are), shown small."""
+        self.sync_note.setText(text)
 
     def set_admin_notice(self, text: str) -> None:
         """A short notice for the admin (e.g. lessons that failed to load), shown small."""

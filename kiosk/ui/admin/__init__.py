@@ -13,9 +13,10 @@ if TYPE_CHECKING:
 
 
 def build_panel(problems: list, parent, *, worker: DatabaseWorker, data_dir: Path,
-                config: Config) -> AdminPanel:
+                config: Config, sync) -> AdminPanel:
     """The admin panel; its modules are imported only when it is first needed, not at the
     kiosk's start."""
     from kiosk.ui.admin.panel import AdminPanel
 
-    return AdminPanel(problems, parent, worker=worker, data_dir=data_dir, config=config)
+    return AdminPanel(problems, parent, worker=worker, data_dir=data_dir, config=config,
+                      sync=sync)

@@ -14,13 +14,15 @@ from kiosk.locale import ui_text
 from kiosk.ui.admin.counts_section import CountsSection
 from kiosk.ui.admin.diagnostics_section import DiagnosticsSection
 from kiosk.ui.admin.export_section import ExportSection
+from kiosk.ui.admin.hub_section import HubSection
 from kiosk.ui.admin.section import Section, set_role
 from kiosk.ui.admin.settings_section import SettingsSection
 from kiosk.ui.admin.volunteers_section import VolunteersSection
 from kiosk.ui.database_worker import DatabaseWorker
+from kiosk.ui.sync_service import SyncService
 from kiosk.ui.widgets import Screen, button, column, label
 
-SECTIONS = ("counts", "volunteers", "settings", "diagnostics", "export")
+SECTIONS = ("counts", "volunteers", "settings", "diagnostics", "export", "hub")
 CHOSEN_ROLE = "primary"
 
 
@@ -37,10 +39,9 @@ class AdminPanel(Screen):
     config_did_change = Signal(object)
 
     def __init__(self, problems: list[Problem], parent: QWidget | None = None, *,
-                 worker: DatabaseWorker, data_dir: Path, config: Config):
+                 worker: DatabaseWorker, data_dir: Path, config: Config, sync: SyncService):
         super().__init__(parent)
         self.language = config.language
-        self.heading = label("", self, "muted")
         self.nav = {name: button("", self) for name in SECTIONS}
         self.back = button("", self)
         self.exit = button("", self)
@@ -51,10 +52,11 @@ class AdminPanel(Screen):
         self.diagnostics_section = DiagnosticsSection(worker, data_dir, problems, self)
         self.export_section = ExportSection(worker, self)
         self.export_section.help_point = config.help_point
+        self.hub_section = HubSection(sync, self)
         self.sections: dict[str, Section] = {
             "counts": self.counts_section, "volunteers": self.volunteers_section,
             "settings": self.settings_section, "diagnostics": self.diagnostics_section,
-            "export": self.export_section}
+            "export": self.export_section, "hub": self.hub_section}
         self.stack = QStackedWidget(self)
         self._lay_out()
 
@@ -72,13 +74,12 @@ class AdminPanel(Screen):
         for nav_button in self.nav.values():
             nav.addWidget(nav_button)
         nav.addStretch(1)
-        nav.addWidget(self.back)
-        nav.addWidget(self.exit)
         for section in self.sections.values():
             self.stack.addWidget(section)
-        top = QHBoxLayout()
+        top = QHBoxLayout()  # the ways out sit top right, leaving the left for the sections
         top.addWidget(self.title, 1)
-        top.addWidget(self.heading, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.back)
+        top.addWidget(self.exit)
         right = column(margins=0, spacing=12)
         right.addLayout(top)
         right.addWidget(self.stack, 1)
@@ -107,7 +108,6 @@ class AdminPanel(Screen):
     def refresh(self, language: str) -> None:
         """Redraw every text in ``language`` and read the shown section's data again."""
         self.language = language
-        self.heading.setText(ui_text("admin.title", language))
         for name, nav_button in self.nav.items():
             nav_button.setText(ui_text(f"admin.section.{name}", language))
         self.back.setText(ui_text("admin.back", language))

@@ -46,7 +46,7 @@ def shoot_admin(window, language: str, shoot) -> None:
     panel = window.admin
     window._show(panel)
     for name, in_week in (("counts", False), ("counts", True), ("volunteers", False),
-                          ("settings", False), ("diagnostics", False)):
+                          ("settings", False), ("diagnostics", False), ("hub", False)):
         panel.show_section(name)
         if in_week:
             panel.counts_section.show_period("week")
