@@ -43,6 +43,8 @@ def run_app(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False)
     app = create_application()
     window, worker = build_window(data_dir, mode=mode, fullscreen=fullscreen)
     if fullscreen:
+        # Cover the whole screen even where no window manager honours the full-screen request.
+        window.setGeometry(app.primaryScreen().geometry())
         window.showFullScreen()
     else:
         window.resize(1366, 768)

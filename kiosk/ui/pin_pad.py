@@ -21,6 +21,7 @@ class PinPad(QWidget):
         self.display = label(" ", self, "pin", wrap=False)
         self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # digits can be typed on a keyboard
         self.keys = {str(d): button(str(d), self) for d in range(10)}
         self.clear = button("", self)
         self.ok = button("", self, "go")
@@ -131,6 +132,10 @@ class FirstRunScreen(Screen):
         layout.addLayout(row, 1)
 
         self.pad.pin_was_entered.connect(self._on_pin)
+
+    @property
+    def default_focus(self):
+        return self.pad
 
     def _on_pin(self, pin: str) -> None:
         self.pad.reset()
