@@ -16,7 +16,7 @@ from kiosk.locale import ui_text
 from kiosk.ui.illustrations import IllustrationStore, illustration_key
 from kiosk.ui.narrator import Narrator
 from kiosk.ui.painted import PhoneView
-from kiosk.ui.widgets import Screen, TopBar, button, column, label, scroll_area
+from kiosk.ui.widgets import Screen, TopBar, button, column, label, scroll_area, set_role
 
 FEEDBACK_ROLE = {HIT: "success", MISS: "tip"}
 
@@ -221,9 +221,7 @@ class StepScreen(Screen):
             self.practice_did_finish.emit(self.index, self.round)
 
     def _show_feedback(self, text: str, role: str) -> None:
-        self.feedback.setProperty("role", role)
-        self.feedback.style().unpolish(self.feedback)
-        self.feedback.style().polish(self.feedback)
+        set_role(self.feedback, role)
         self.feedback.setText(text)
         self.feedback.show()
 

@@ -38,6 +38,15 @@ def tall_button(text: str, parent: QWidget, role: str | None = None) -> TallButt
     return widget
 
 
+def set_role(widget: QWidget, role: str | None) -> None:
+    """Give ``widget`` a style-sheet role now (Qt only restyles a widget on re-polish)."""
+    if widget.property("role") == role:
+        return
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def label(text: str, parent: QWidget, role: str | None = None, wrap: bool = True,
           plain: bool = True, centered: bool = False) -> QLabel:
     """A label; ``plain`` shows the text exactly as written (lesson text is never HTML)."""

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from kiosk.locale import ui_text
-from kiosk.ui.admin.section import CountTable, Section, format_number
+from kiosk.ui.admin.section import CountTable, Section, format_number, set_role
 from kiosk.ui.sync_service import SyncService
 from kiosk.ui.widgets import button, column, label, scroll_area
 
@@ -123,8 +123,6 @@ class HubSection(Section):
             text = ui_text("hub.all_sent", language)
         else:
             text = ""
-        self.error.setProperty("role", "warning" if state.get("last_error") else "success")
-        self.error.style().unpolish(self.error)
-        self.error.style().polish(self.error)
+        set_role(self.error, "warning" if state.get("last_error") else "success")
         self.error.setText(text)
         self.error.setVisible(bool(text))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QWidget
 
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, set_role  # noqa: F401 (set_role: re-exported)
 
 SELECTED_ROLE = "primary"  # a chosen option is filled (as the chosen section is); actions are "go"
 
@@ -42,13 +42,6 @@ class Section(QWidget):
         return None
 
 
-def set_role(widget: QWidget, role: str | None) -> None:
-    """Give ``widget`` a style-sheet role now (Qt only restyles a widget on re-polish)."""
-    if widget.property("role") == role:
-        return
-    widget.setProperty("role", role)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
 
 
 class ChoiceButtons(QWidget):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListView, QScroller, QWidget
 
 from kiosk import journal
 from kiosk.locale import ui_text
-from kiosk.ui.widgets import Screen, button, column, label
+from kiosk.ui.widgets import Screen, button, column, label, set_role
 
 
 def describe_session(record: dict, language: str) -> str:
@@ -121,9 +121,7 @@ class TodayScreen(Screen):
         self.new.setText(ui_text("journal.new", language))
         waiting = getattr(self, "_open_requests", 0)
         self.requests.setText(ui_text("journal.requests", language, n=waiting))
-        self.requests.setProperty("role", "help" if waiting else None)
-        self.requests.style().unpolish(self.requests)
-        self.requests.style().polish(self.requests)
+        set_role(self.requests, "help" if waiting else None)
         rows = self.model.rowCount()
         self.count.setText(ui_text("journal.today", language, n=rows))
         self.hint.setText(ui_text("journal.edit_hint" if rows else "journal.empty", language))
