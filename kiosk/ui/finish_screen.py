@@ -12,6 +12,7 @@ from kiosk.ui.widgets import Screen, TopBar, button, column, label, scroll_area
 
 class FinishScreen(Screen):
     rating_was_chosen = Signal(str)
+    handout_was_tapped = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -27,6 +28,7 @@ class FinishScreen(Screen):
         self._qr_grid = QGridLayout(self._qr_holder)
         self._qr_grid.setContentsMargins(0, 0, 0, 0)
         self.unverified = label("", content, "tip")
+        self.handout = button("", content, "primary")
         self.problems_heading = label("", content, "heading")
         self.problems = label("", content)
         self.qr_codes: list[QrCodeView] = []
@@ -41,8 +43,10 @@ class FinishScreen(Screen):
         rating_column.addStretch(1)
         text = column(content, margins=0, spacing=16)
         text.addWidget(self.title)
-        for widget in (self.qr_heading, self._qr_holder, self.unverified,
-                       self.problems_heading, self.problems):
+        for widget in (self.qr_heading, self._qr_holder, self.unverified):
+            text.addWidget(widget)
+        text.addWidget(self.handout, 0, Qt.AlignmentFlag.AlignLeft)
+        for widget in (self.problems_heading, self.problems):
             text.addWidget(widget)
         text.addStretch(1)
         layout = column(self, margins=0, spacing=0)
@@ -56,6 +60,7 @@ class FinishScreen(Screen):
 
         for mood, face in self.faces.items():
             face.clicked.connect(lambda _=False, m=mood: self.rating_was_chosen.emit(m))
+        self.handout.clicked.connect(self.handout_was_tapped)
 
     @property
     def default_focus(self):
@@ -82,6 +87,7 @@ class FinishScreen(Screen):
             return
         self.bar.refresh(language, tr(lesson.title, language))
         self.title.setText(ui_text("finish.title", language))
+        self.handout.setText(ui_text("handout.button", language))
         self.rate_heading.setText(ui_text("finish.rate", language))
         for mood, face in self.faces.items():
             face.set_label(ui_text(f"rating.{mood}", language))

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._illustrations = None
         self._narrator = False  # not yet looked for
         self._sync_service = None
+        self.handout_dialog = None
         self.stack = QStackedWidget(self)
         self._screens: dict = {}
         self.welcome = WelcomeScreen(self.stack)
@@ -228,6 +229,7 @@ class MainWindow(QMainWindow):
                 screen.practice_did_finish.connect(s.record_practice)
             case "finish":
                 screen.rating_was_chosen.connect(self.rate)
+                screen.handout_was_tapped.connect(self.offer_handout)
             case "thanks":
                 screen.home.clicked.connect(self.go_home)
             case "gate":
@@ -318,6 +320,15 @@ class MainWindow(QMainWindow):
         self.step.show_step(self.session.lesson, self.session.step, self.session.language)
         self._show(self.step)
 
+    def offer_handout(self) -> None:
+        """"In / Lưu hướng dẫn": print the guide of the lesson just finished, or save it."""
+        from kiosk.ui.handout_dialog import HandoutDialog
+
+        lesson = self.finish.lesson
+        if lesson is not None:
+            self.handout_dialog = HandoutDialog.ask(self, lesson, self.library,
+                                                    self.session.language)
+
     def rate(self, rating: str) -> None:
         self.session.rate(rating)
         self.session.end_lesson()
@@ -351,8 +362,9 @@ class MainWindow(QMainWindow):
         out, and go back to the welcome screen (or the volunteers' sign-in, in volunteer mode)."""
         if self.current() is self._screens.get("first_run"):
             return
-        if self._help_dialog is not None:
-            self._help_dialog.reject()
+        for dialog in (self._help_dialog, self.handout_dialog):
+            if dialog is not None:
+                dialog.reject()
         if "volunteer" in self._screens:
             self.volunteer.account = None
         self.session.reset()

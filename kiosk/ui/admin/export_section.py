@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QWidget
 
 from kiosk.locale import ui_text
-from kiosk.ui.admin import drives as drive_module
+from kiosk.ui import drives as drive_module
 from kiosk.ui.admin import operations
 from kiosk.ui.admin.section import (ChoiceButtons, Section, format_bytes, format_number,
                                     set_role)

@@ -106,6 +106,6 @@ def _shoot_export(window, panel, folder: Path, shoot) -> None:
     section.start_export()
     wait_for_worker(window)
     shoot("admin-export-failed")
-    from kiosk.ui.admin.drives import removable_drives
+    from kiosk.ui.drives import removable_drives
 
     section.drives_provider = removable_drives
