@@ -1,8 +1,10 @@
 """Local counts: the one query layer for every number the kiosk shows about its own work.
 
 The admin screen, ``kiosk status`` and the ward report's kiosk-side figures all read their numbers
-here, so no two views of a number can disagree (DESIGN.md, lesson 12). docs/reports.md says what
-each number counts. Every function is read-only.
+here, so no two views of a number can disagree (DESIGN.md, lesson 12). The figures themselves are
+made by ``kiosk.report_figures``, which the ward hub's report uses too, so a number means the same
+on the kiosk and at the ward. docs/reports.md says what each number counts. Every function is
+read-only.
 
 A period is ``[start, end)`` in aware datetimes; ``None`` for either end means unbounded. Days and
 weeks are the kiosk's local calendar days (the time zone of ``now``), stored times are UTC.
@@ -10,14 +12,14 @@ weeks are the kiosk's local calendar days (the time zone of ``now``), stored tim
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.journal import (AGE_BANDS, OUTCOMES, SATISFACTION, SERVICES, UNSOLVED_REASONS,
-                           stored_time)
+from kiosk.journal import stored_time
+from kiosk.report_figures import day_bounds, figures
 
 
 class Period(NamedTuple):
@@ -47,24 +49,26 @@ def this_week(now: datetime | None = None) -> Period:
 def local_counts(db: sqlite_utils.Database, period: Period = ALL_TIME) -> dict:
     """Every count for ``period``, as described in docs/reports.md. Read-only.
 
-    Breakdowns list every known value, zeros included, in the constants' order.
+    The figures are the hub's (``kiosk.report_figures.figures``): the keys of the ward report's
+    ``totals`` at the top level, the same breakdowns (``by_age_band``, ``by_gender``,
+    ``by_disability``, ``by_app``, ``services_by_app``, ``by_outcome``, ``unsolved_by_reason``,
+    ``satisfaction``), plus ``period`` and ``help_requests_open``. Breakdowns list every known
+    value, zeros included, in the constants' order.
     """
-    sessions = session_count(db, period)
-    satisfaction = _grouped(db, "satisfaction", period, SATISFACTION)
-    rated = sum(satisfaction.values())
-    return {
-        "period": {"start": _bound(period.start), "end": _bound(period.end)},
-        "sessions": sessions,
-        "people_helped": sessions,
-        "services": _services_count(db, period),
-        "by_app": _by_service(db, period),
-        "by_outcome": _by_outcome(db, period),
-        "unsolved_by_reason": _by_reason(db, period),
-        "satisfaction": {**satisfaction, "unrated": sessions - rated},
-        "satisfaction_rate": round(satisfaction["good"] / rated, 4) if rated else None,
-        "age_bands": _grouped(db, "age_band", period, AGE_BANDS),
-        **lesson_counts(db, period),
-    }
+    lessons = lesson_counts(db, period)
+    shared = figures(_session_groups(db, period), _app_counts(db, period),
+                     _reasons(db, period), lesson_runs=lessons["lesson_runs"],
+                     lesson_completions=lessons["lesson_completions"],
+                     help_requests=lessons["help_requests"])
+    return {"period": {"start": _bound(period.start), "end": _bound(period.end)},
+            **shared.pop("totals"), "help_requests_open": lessons["help_requests_open"],
+            **shared}
+
+
+def vietnam_days(first: date, last: date) -> Period:
+    """The Vietnam calendar days ``first`` to ``last`` (both included) as a period: the same
+    days as the ward report's ``--from first --to last``."""
+    return Period(*day_bounds(first, last))
 
 
 def session_count(db: sqlite_utils.Database, period: Period = ALL_TIME) -> int:
@@ -90,51 +94,35 @@ def lesson_counts(db: sqlite_utils.Database, period: Period = ALL_TIME) -> dict:
             "help_requests_open": still_open}
 
 
-def _services_count(db: sqlite_utils.Database, period: Period) -> int:
+def _session_groups(db: sqlite_utils.Database, period: Period) -> list[tuple]:
+    where, params = _where("started_at", period)
+    return db.execute(f"SELECT age_band, gender, disability, satisfaction, count(*) "
+                      f"FROM assistance_sessions WHERE {where} GROUP BY 1, 2, 3, 4",
+                      params).fetchall()
+
+
+def _app_counts(db: sqlite_utils.Database, period: Period) -> dict[str, dict[str, int]]:
+    """Per service: services helped with, and per outcome the services that achieved it."""
     where, params = _where("a.started_at", period)
-    return db.execute(f"SELECT coalesce(sum(json_array_length(a.services)), 0) "
-                      f"FROM assistance_sessions a WHERE {where}", params).fetchone()[0]
+    counts: dict[str, dict[str, int]] = {}
+    for service, n in db.execute(
+            f"SELECT json_extract(s.value, '$.service'), count(*) FROM assistance_sessions a, "
+            f"json_each(a.services) s WHERE {where} GROUP BY 1", params):
+        counts.setdefault(service, {})["services"] = n
+    for service, outcome, n in db.execute(
+            f"SELECT json_extract(s.value, '$.service'), o.value, count(*) "
+            f"FROM assistance_sessions a, json_each(a.services) s, "
+            f"json_each(s.value, '$.outcomes') o WHERE {where} GROUP BY 1, 2", params):
+        counts.setdefault(service, {})[outcome] = n
+    return counts
 
 
-def _by_service(db: sqlite_utils.Database, period: Period) -> dict[str, int]:
+def _reasons(db: sqlite_utils.Database, period: Period) -> dict[str, int]:
     where, params = _where("a.started_at", period)
-    rows = db.execute(
-        f"SELECT json_extract(s.value, '$.service'), count(*) FROM assistance_sessions a, "
-        f"json_each(a.services) s WHERE {where} GROUP BY 1", params).fetchall()
-    return _in_order(rows, SERVICES)
-
-
-def _by_outcome(db: sqlite_utils.Database, period: Period) -> dict[str, int]:
-    where, params = _where("a.started_at", period)
-    rows = db.execute(
-        f"SELECT o.value, count(*) FROM assistance_sessions a, json_each(a.services) s, "
-        f"json_each(s.value, '$.outcomes') o WHERE {where} GROUP BY 1", params).fetchall()
-    return _in_order(rows, OUTCOMES)
-
-
-def _by_reason(db: sqlite_utils.Database, period: Period) -> dict[str, int]:
-    where, params = _where("a.started_at", period)
-    rows = db.execute(
+    return dict(db.execute(
         f"SELECT json_extract(s.value, '$.unsolved_reason') AS reason, count(*) "
         f"FROM assistance_sessions a, json_each(a.services) s "
-        f"WHERE {where} AND reason IS NOT NULL GROUP BY 1", params).fetchall()
-    return _in_order(rows, UNSOLVED_REASONS)
-
-
-def _grouped(db: sqlite_utils.Database, column: str, period: Period,
-             order: tuple[str, ...]) -> dict[str, int]:
-    where, params = _where("started_at", period)
-    rows = db.execute(f"SELECT {column}, count(*) FROM assistance_sessions "
-                      f"WHERE {where} AND {column} IS NOT NULL GROUP BY 1", params).fetchall()
-    return _in_order(rows, order)
-
-
-def _in_order(rows: list[tuple], order: tuple[str, ...]) -> dict[str, int]:
-    """Counts for every value of ``order``, zeros included; values outside it (from a newer
-    version's records) are kept after them rather than dropped."""
-    found = dict(rows)
-    counts = {value: found.pop(value, 0) for value in order}
-    return {**counts, **{str(k): v for k, v in sorted(found.items(), key=str)}}
+        f"WHERE {where} AND reason IS NOT NULL GROUP BY 1", params).fetchall())
 
 
 def _where(column: str, period: Period) -> tuple[str, list]:

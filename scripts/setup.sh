@@ -11,8 +11,9 @@ QT_LIBS=(libegl1 libgl1 libfontconfig1 libfreetype6 libxkbcommon0 libxkbcommon-x
          libxcb-render-util0 libxcb-xinerama0 libxcb-image0 libxcb-xkb1 libxrender1 libxi6)
 
 # Tools the kiosk and its tests call: espeak-ng speaks the lessons offline; pdftoppm/pdfinfo
-# (poppler-utils) and zbarimg (zbar-tools) check the printed take-home guides.
-TOOL_PKGS=(espeak-ng poppler-utils zbar-tools)
+# (poppler-utils) and zbarimg (zbar-tools) check the printed take-home guides; chromium runs the
+# ward dashboard's browser test (driven by Playwright, which never downloads a browser of its own).
+TOOL_PKGS=(espeak-ng poppler-utils zbar-tools chromium)
 
 missing=()
 for pkg in "${QT_LIBS[@]}" "${TOOL_PKGS[@]}"; do

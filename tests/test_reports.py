@@ -47,8 +47,14 @@ def test_today_counts_people_services_apps_outcomes_and_satisfaction(journal_db)
     counts = reports.local_counts(journal_db, reports.today(NOW))
     assert counts["sessions"] == counts["people_helped"] == 4
     assert counts["services"] == 5
-    assert counts["by_app"] == {"vneid": 2, "dichvucong": 1, "vssid": 0, "etax": 1, "ihanoi": 0,
-                                "safety": 1, "other": 0}
+    assert counts["services_by_app"] == {"vneid": 2, "dichvucong": 1, "vssid": 0, "etax": 1,
+                                         "ihanoi": 0, "safety": 1, "other": 0}
+    assert counts["by_app"]["vneid"] == {
+        "services": 2, "installed": 1, "account_activated": 1, "logged_in": 0,
+        "document_added": 0, "lookup_done": 0, "dossier_submitted": 0, "payment_done": 0,
+        "referred": 0, "not_solved": 1}
+    assert counts["by_app"]["etax"]["payment_done"] == 1
+    assert counts["referrals"] == 1 and counts["not_solved"] == 2
     assert counts["by_outcome"] == {
         "installed": 1, "account_activated": 1, "logged_in": 0, "document_added": 0,
         "lookup_done": 0, "dossier_submitted": 0, "payment_done": 1, "referred": 1,
@@ -56,8 +62,11 @@ def test_today_counts_people_services_apps_outcomes_and_satisfaction(journal_db)
     assert counts["unsolved_by_reason"] == {"no_smartphone": 0, "phone_not_own_name": 0,
                                             "otp_not_received": 1, "service_down": 1, "other": 0}
     assert counts["satisfaction"] == {"good": 2, "ok": 1, "bad": 0, "unrated": 1}
+    assert counts["rated"] == 3
     assert counts["satisfaction_rate"] == pytest.approx(2 / 3, abs=1e-4)
-    assert counts["age_bands"] == {"<18": 1, "18-39": 0, "40-59": 0, "60-74": 2, "75+": 1}
+    assert counts["by_age_band"] == {"<18": 1, "18-39": 0, "40-59": 0, "60-74": 2, "75+": 1}
+    assert counts["elderly_helped"] == 3
+    assert counts["by_gender"] == {"female": 0, "male": 0, "other": 0, "unknown": 4}
 
 
 def test_this_week_runs_monday_to_sunday_in_local_time(journal_db):
@@ -65,7 +74,7 @@ def test_this_week_runs_monday_to_sunday_in_local_time(journal_db):
     assert (week.start, week.end) == (at(10, 0), at(17, 0))
     counts = reports.local_counts(journal_db, week)
     assert (counts["sessions"], counts["services"]) == (5, 6)
-    assert counts["by_app"]["vssid"] == 1 and counts["by_app"]["ihanoi"] == 0
+    assert counts["services_by_app"]["vssid"] == 1 and counts["services_by_app"]["ihanoi"] == 0
     assert counts["satisfaction_rate"] == 0.75
 
 
@@ -74,7 +83,8 @@ def test_all_time_and_an_empty_period(journal_db):
     empty = reports.local_counts(journal_db, reports.Period(at(1, 0), at(2, 0)))
     assert empty["sessions"] == empty["services"] == 0
     assert empty["satisfaction_rate"] is None
-    assert set(empty["by_app"].values()) == {0}
+    assert set(empty["services_by_app"].values()) == {0}
+    assert empty["by_app"]["vneid"] == dict.fromkeys(empty["by_app"]["vneid"], 0)
 
 
 def test_lesson_runs_completions_and_help_requests(db):
@@ -98,3 +108,11 @@ def test_kiosk_status_reports_sessions_from_the_same_layer(journal_db, data_dir)
 def test_a_naive_period_is_refused(db):
     with pytest.raises(ValueError):
         reports.local_counts(db, reports.Period(datetime(2025, 3, 12), None))
+
+
+def test_vietnam_days_are_the_ward_reports_days(journal_db):
+    from datetime import date
+
+    days = reports.vietnam_days(date(2025, 3, 12), date(2025, 3, 12))
+    assert (days.start, days.end) == (at(12, 0), at(13, 0))
+    assert reports.local_counts(journal_db, days)["sessions"] == 4

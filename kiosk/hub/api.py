@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.hub import API_VERSION, HUB_NAME
+from kiosk.hub.dashboard import install as install_dashboard
 from kiosk.hub.database import now_iso
 from kiosk.hub.devices import EnrollError, device_for_token, redeem_code
 from kiosk.hub.ingest import BatchError, ingest_batch
@@ -88,9 +89,11 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
               openapi_extra={"requestBody": BATCH_BODY}, responses=BATCH_RESPONSES)
     async def batches(request: Request, device_id: str = Depends(device)) -> Response:
         batch = _parse_batch(await _read_body(request), device_id)
+        outbox_last = batch.get("outbox_last_seq")  # optional: kiosks before it send none
         result = await run_in_threadpool(
             ingest_batch, engine, device_id, batch["records"],
-            kiosk_sent_at=batch.get("sent_at"), last_seq=batch["last_seq"])
+            kiosk_sent_at=batch.get("sent_at"), last_seq=batch["last_seq"],
+            kiosk_last_seq=outbox_last if _is_int(outbox_last) and outbox_last >= 0 else None)
         ack = json.dumps(body(device_id=device_id, first_seq=batch["first_seq"],
                               last_seq=batch["last_seq"],
                               acknowledged_through=batch["last_seq"], **result.as_json()),
@@ -116,6 +119,7 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
             raise HubError(404, "no_pack", f"there is no lesson pack {version}")
         return FileResponse(path, media_type="application/zip", filename=path.name)
 
+    install_dashboard(app, engine, keys, packs_dir=packs_dir)  # ward staff pages, signed in
     return app
 
 

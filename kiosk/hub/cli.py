@@ -85,6 +85,19 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_devices)
 
+    report = commands.add_parser("report", parents=[common],
+                                 help="the ward report (as on the dashboard) as JSON, CSV or XLSX")
+    report.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD",
+                        help="first day (Vietnam time), included; default: the first record")
+    report.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD",
+                        help="last day, included; default: the last record")
+    report.add_argument("--point", metavar="NAME", help="one help point (default: all)")
+    report.add_argument("--format", choices=("csv", "xlsx", "json"),
+                        help="default: from --out's suffix, else json")
+    report.add_argument("--out", type=Path, metavar="FILE",
+                        help="write to FILE (default: standard output)")
+    report.set_defaults(handler=_report)
+
     lessons = commands.add_parser("lessons", parents=[common], help="lesson packs")
     actions = lessons.add_subparsers(metavar="ACTION")
     publish = actions.add_parser("publish", parents=[common],
@@ -92,7 +105,43 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("path", type=Path, metavar="PATH")
     publish.add_argument("--json", action="store_true")
     publish.set_defaults(handler=_publish)
+
+    user = commands.add_parser("user", parents=[common], help="ward staff accounts (dashboard)")
+    user_actions = user.add_subparsers(metavar="ACTION")
+    add_user = user_actions.add_parser("add", parents=[common],
+                                       help="add a dashboard account (viewer or admin)")
+    add_user.add_argument("name", metavar="NAME")
+    add_user.add_argument("--role", choices=("viewer", "admin"), required=True)
+    add_user.add_argument("--password-stdin", action="store_true",
+                          help="read the password from the first line of standard input")
+    add_user.add_argument("--replace", action="store_true",
+                          help="give an existing user this new password and role")
+    add_user.set_defaults(handler=_user_add)
     return parser
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (write it as YYYY-MM-DD, "
+                                         "e.g. 2025-06-30)") from None
+
+
+def _report(args) -> int:
+    from kiosk.hub.report_export import ReportError, write_report
+
+    try:
+        done = write_report(_hub(args).engine, args.out, fmt=args.format, start=args.start,
+                            end=args.end, point=args.point, stdout=sys.stdout.buffer)
+    except ReportError as error:
+        print(f"kiosk-hub: {error}", file=sys.stderr)
+        return 1
+    if args.out is not None:
+        print(f"wrote {args.out} ({done['format']}, {done['sessions']} sessions)")
+    return 0
 
 
 def _hub(args):
@@ -178,4 +227,29 @@ def _publish(args) -> int:
         return 1
     _out(args, row, f"published lesson pack {row['version']} ({row['lessons']} lessons); "
                     "kiosks install it at their next sync")
+    return 0
+
+
+def _user_add(args) -> int:
+    from kiosk.hub.dashboard.users import UserError, add_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("The same password again: ") != password:
+            print("kiosk-hub: the two passwords differ; nothing was changed", file=sys.stderr)
+            return 1
+    else:
+        print("kiosk-hub: give the password on standard input with --password-stdin",
+              file=sys.stderr)
+        return 2
+    try:
+        user = add_user(_hub(args).engine, args.name, args.role, password, replace=args.replace)
+    except UserError as error:
+        print(f"kiosk-hub: {error}; nothing was changed", file=sys.stderr)
+        return 1
+    print(f"{user.name!r} ({user.role}) can now sign in to the dashboard at http://HUB:PORT/")
     return 0

@@ -92,14 +92,16 @@ def device_for_token(connection: Connection, token: str) -> str | None:
 
 def touch_device(connection: Connection, device_id: str, *, seen_at: str,
                  acknowledged_seq: int | None = None, clock_offset_s: float | None = None,
-                 point: str | None = None, token_hash: str | None = None) -> None:
+                 point: str | None = None, token_hash: str | None = None,
+                 kiosk_last_seq: int | None = None) -> None:
     """Create or update the device's row in the caller's transaction: last contact, highest
-    acknowledged sequence (never lowered), clock offset; point and token when given."""
+    acknowledged sequence (never lowered), clock offset; point, token and the kiosk's newest
+    outbox sequence (never lowered: a kiosk's sequence only grows) when given."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     values = {"device_id": device_id, "point": point or "", "first_seen_at": seen_at,
               "last_seen_at": seen_at, "acknowledged_seq": acknowledged_seq or 0,
               "clock_offset_s": clock_offset_s, "token_hash": token_hash,
-              "enrolled_at": seen_at if token_hash else None}
+              "enrolled_at": seen_at if token_hash else None, "kiosk_last_seq": kiosk_last_seq}
     statement = dialect.insert(devices).values(**values)
     current = devices.c.acknowledged_seq
     changes = {"last_seen_at": statement.excluded.last_seen_at,
@@ -107,6 +109,12 @@ def touch_device(connection: Connection, device_id: str, *, seen_at: str,
                                          statement.excluded.acknowledged_seq), else_=current)}
     if clock_offset_s is not None:
         changes["clock_offset_s"] = statement.excluded.clock_offset_s
+    if kiosk_last_seq is not None:
+        newest = devices.c.kiosk_last_seq
+        changes["kiosk_last_seq"] = case(
+            (newest.is_(None), statement.excluded.kiosk_last_seq),
+            (statement.excluded.kiosk_last_seq > newest, statement.excluded.kiosk_last_seq),
+            else_=newest)
     if point is not None:
         changes["point"] = statement.excluded.point
     if token_hash is not None:
@@ -123,5 +131,16 @@ def device_rows(engine: Engine) -> list[dict]:
                                                            devices.c.device_id)).mappings()
         return [{**{k: v for k, v in row.items() if k != "token_hash"},
                  "enrolled": row["token_hash"] is not None,
-                 "clock_off": abs(row["clock_offset_s"] or 0) > CLOCK_TOLERANCE_S}
+                 "clock_off": abs(row["clock_offset_s"] or 0) > CLOCK_TOLERANCE_S,
+                 "unsent": unsent_estimate(row["kiosk_last_seq"], row["acknowledged_seq"])}
                 for row in rows]
+
+
+def unsent_estimate(kiosk_last_seq: int | None, acknowledged_seq: int | None) -> int | None:
+    """Roughly how many outbox rows a kiosk still held unsent at its last contact: its newest
+    sequence then, less the highest the hub acknowledged (never below 0). Rows the hub refused
+    and the kiosk set aside are not counted. ``None`` when the kiosk never said (an older
+    version)."""
+    if kiosk_last_seq is None:
+        return None
+    return max(0, kiosk_last_seq - (acknowledged_seq or 0))

@@ -49,10 +49,13 @@ def import_bundle(engine: Engine, keys: HubKeys, path: Path) -> dict:
         device = bundle.manifest["device_id"]
         received = now_iso()
         with write_transaction(engine) as connection:
-            result = ingest_rows(connection, device, bundle.records(), received_at=received)
+            # the device first, so a kiosk known only from USB has its help point for the
+            # report rows; a bundle's last seq is the least the kiosk's outbox then held
             touch_device(connection, device, seen_at=received,
                          acknowledged_seq=bundle.manifest.get("last_seq"),
-                         point=bundle.manifest.get("help_point") or None)
+                         point=bundle.manifest.get("help_point") or None,
+                         kiosk_last_seq=bundle.manifest.get("last_seq"))
+            result = ingest_rows(connection, device, bundle.records(), received_at=received)
     except BundleError as error:
         return {**report, "refused_whole": True, "reason": error.message("en")}
     except BatchError as error:

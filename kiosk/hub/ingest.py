@@ -6,6 +6,9 @@ of a record the hub had), or refused (with a plain reason; the other rows go on)
 constraint on (record_type, record_id) decides, through one INSERT … ON CONFLICT DO UPDATE … WHERE
 excluded.revision > records.revision: never check-then-insert (DESIGN.md invariant 3). So any
 batch delivered twice, late, out of order or concurrently leaves the same rows as once.
+
+In the same transaction, the report rows of every record whose newest revision was just stored
+are written (``kiosk.hub.projections``), so the ward report always matches the records.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from sqlalchemy.exc import IntegrityError
 
 from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.devices import touch_device
-from kiosk.hub.schema import records
+from kiosk.hub.projections import project
+from kiosk.hub.schema import devices, records
 
 RECORD_TYPES = ("assistance_session", "lesson_run", "help_request")
 MAX_RECORD_BYTES = 64 * 1024
@@ -75,8 +79,10 @@ class IngestResult:
 
 
 def ingest_batch(engine: Engine, device_id: str, rows: list[dict], *,
-                 kiosk_sent_at: str | None = None, last_seq: int | None = None) -> IngestResult:
-    """Store one batch of ``device_id``'s rows in one transaction, and note the device's contact.
+                 kiosk_sent_at: str | None = None, last_seq: int | None = None,
+                 kiosk_last_seq: int | None = None) -> IngestResult:
+    """Store one batch of ``device_id``'s rows in one transaction, and note the device's contact
+    (``kiosk_last_seq``: the newest sequence in the kiosk's outbox, when it said).
 
     Returns only after the commit: an acknowledgement built from the result is the truth.
     Raises ``BatchError`` (nothing stored) for rows that are not ``{"seq", "record_type",
@@ -88,21 +94,25 @@ def ingest_batch(engine: Engine, device_id: str, rows: list[dict], *,
         result = ingest_rows(connection, device_id, rows, received_at=received,
                              clock_offset_s=offset)
         touch_device(connection, device_id, seen_at=received, acknowledged_seq=last_seq,
-                     clock_offset_s=offset)
+                     clock_offset_s=offset, kiosk_last_seq=kiosk_last_seq)
     return result
 
 
 def ingest_rows(connection: Connection, device_id: str, rows: Iterable[dict], *,
                 received_at: str, clock_offset_s: float | None = None) -> IngestResult:
-    """Store ``rows`` inside the caller's transaction (see ``ingest_batch``), CHUNK at a time."""
+    """Store ``rows`` inside the caller's transaction (see ``ingest_batch``), CHUNK at a time,
+    with their report rows under the device's help point as the hub knows it now."""
+    point = connection.execute(select(devices.c.point).where(
+        devices.c.device_id == device_id)).scalar_one_or_none()
+    context = (device_id, received_at, clock_offset_s, {device_id: point or ""})
     result, chunk = IngestResult(), []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            result.add(_ingest_chunk(connection, device_id, chunk, received_at, clock_offset_s))
+            result.add(_ingest_chunk(connection, chunk, *context))
             chunk = []
     if chunk:
-        result.add(_ingest_chunk(connection, device_id, chunk, received_at, clock_offset_s))
+        result.add(_ingest_chunk(connection, chunk, *context))
     return result
 
 
@@ -117,7 +127,8 @@ def clock_offset(kiosk_time: str | None, hub_time: str) -> float | None:
         return None
 
 
-def _ingest_chunk(connection, device_id, chunk, received_at, clock_offset_s) -> IngestResult:
+def _ingest_chunk(connection, chunk, device_id, received_at, clock_offset_s,
+                  points) -> IngestResult:
     result = IngestResult()
     accepted: dict[tuple[str, str], list[dict]] = {}
     for row in chunk:
@@ -130,9 +141,11 @@ def _ingest_chunk(connection, device_id, chunk, received_at, clock_offset_s) -> 
         return result
     newest = [max(entries, key=_revision) for entries in accepted.values()]
     if connection.dialect.name == "sqlite":
-        _store_sqlite(connection, accepted, newest, result)
+        written = _store_sqlite(connection, accepted, newest, result)
     else:
-        _store_postgresql(connection, accepted, newest, result)
+        written = _store_postgresql(connection, accepted, newest, result)
+    if written:
+        project(connection, written, points)
     return result
 
 
@@ -140,22 +153,33 @@ def _revision(entry: dict) -> int:
     return entry["revision"]
 
 
-def _store_sqlite(connection, accepted: dict, newest: list[dict], result: IngestResult) -> None:
+def _key(entry: dict) -> tuple[str, str]:
+    return entry["record_type"], entry["record_id"]
+
+
+def _store_sqlite(connection, accepted: dict, newest: list[dict],
+                  result: IngestResult) -> list[dict]:
     """The upsert on SQLite, where this transaction has held the write lock since it began
     (``write_transaction``): nothing changes between the look-up and the write, so the outcome
     of each row follows exactly. Only records with a revision above 1 need the look-up; a
-    revision-1 record the upsert wrote is new, and one it did not write was already present."""
+    revision-1 record the upsert wrote is new, and one it did not write was already present.
+    Returns the entries that may have been written (for their report rows)."""
     revised = {key: entries for key, entries in accepted.items()
                if entries[-1]["revision"] > 1 or len(entries) > 1}
     before = _stored_revisions(connection, revised) if revised else {}
     written = connection.exec_driver_sql(_SQLITE_UPSERT, newest).rowcount
+    grown = set()
     for key, entries in revised.items():
         stored = before.get(key)
         grows = max(e["revision"] for e in entries) > (stored or 0)
         _count(result, entries, stored, grows)
         written -= grows
+        if grows:
+            grown.add(key)
     result.new += written
     result.already_present += len(accepted) - len(revised) - written
+    return [entry for entry in newest if _key(entry) in grown
+            or (written and _key(entry) not in revised)]
 
 
 def _entry(row, device_id: str, received_at: str, clock_offset_s) -> dict | str:
@@ -183,7 +207,7 @@ def _entry(row, device_id: str, received_at: str, clock_offset_s) -> dict | str:
         return "the record is too large"
     kiosk_time = record.get("updated_at") or record.get("created_at")
     return {"record_type": kind, "record_id": record["id"], "device_id": device_id,
-            "revision": revision, "payload": payload,
+            "revision": revision, "payload": payload, "record": record,
             "kiosk_time": kiosk_time if isinstance(kiosk_time, str) and len(kiosk_time) <= 40
             else None, "received_at": received_at, "clock_offset_s": clock_offset_s}
 
@@ -204,28 +228,32 @@ def _stored_revisions(connection, accepted) -> dict[tuple[str, str], int]:
 
 
 def _store_postgresql(connection, accepted: dict, newest: list[dict],
-                      result: IngestResult) -> None:
+                      result: IngestResult) -> list[dict]:
     """The upsert on PostgreSQL, where other writers run beside this one: one statement per chunk
     (the rows travel as arrays), and the database itself reports what it did (``xmax = 0`` marks
     a row this statement inserted rather than updated). A record with one row in the chunk — the
     usual case — needs no more; one with several rows is looked up first, to tell its old rows
-    from its new ones."""
+    from its new ones. Returns the entries that may have been written (for their report rows)."""
     if _insert_all_new(connection, accepted, newest, result):
-        return
+        return newest
     several = {key: entries for key, entries in accepted.items() if len(entries) > 1}
-    single = [entry for entry in newest if (entry["record_type"], entry["record_id"]) not in several]
+    single = [entry for entry in newest if _key(entry) not in several]
+    maybe_written = []
     if single:
         inserted, updated = connection.exec_driver_sql(_PG_UPSERT_COUNTED, _arrays(single)).one()
         result.new += inserted
         result.updated += updated
         result.already_present += len(single) - inserted - updated
+        maybe_written += single if inserted + updated else []
     if several:
         before = _stored_revisions(connection, several)
-        rows = [entry for entry in newest if (entry["record_type"], entry["record_id"]) in several]
+        rows = [entry for entry in newest if _key(entry) in several]
         written = {(kind, rid) for kind, rid, _ in
                    connection.exec_driver_sql(_PG_UPSERT, _arrays(rows))}
         for key, entries in several.items():
             _count(result, entries, before.get(key), key in written)
+        maybe_written += [entry for entry in rows if _key(entry) in written]
+    return maybe_written
 
 
 def _insert_all_new(connection, accepted: dict, newest: list[dict], result: IngestResult) -> bool:

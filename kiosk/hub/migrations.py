@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.hub import schema
@@ -21,7 +21,20 @@ def _v1_foundation(connection: Connection) -> None:
     schema.metadata.create_all(connection, tables=list(schema.VERSION_1_TABLES))
 
 
-UPGRADES: list[Callable[[Connection], None]] = [_v1_foundation]
+def _v2_report_tables(connection: Connection) -> None:
+    """Report projections (one row per record at its newest revision, by Vietnam day and help
+    point, filled from the records already stored) and each kiosk's newest outbox sequence."""
+    from kiosk.hub.projections import backfill
+
+    # version 1 creates ``devices`` from the current schema, so a new hub already has the column
+    if "kiosk_last_seq" not in {column["name"] for column in
+                                inspect(connection).get_columns("devices")}:
+        connection.execute(text("ALTER TABLE devices ADD COLUMN kiosk_last_seq BIGINT"))
+    schema.metadata.create_all(connection, tables=list(schema.REPORT_TABLES))
+    backfill(connection)
+
+
+UPGRADES: list[Callable[[Connection], None]] = [_v1_foundation, _v2_report_tables]
 LATEST = len(UPGRADES)
 
 

@@ -28,6 +28,10 @@ BATCH_BODY = {
             "first_seq": {"type": "integer", "minimum": 0},
             "last_seq": {"type": "integer", "minimum": 0},
             "sent_at": {"type": "string", "description": "the kiosk's clock, ISO 8601"},
+            "outbox_last_seq": {"type": "integer", "minimum": 0,
+                                "description": "optional: the newest sequence in the kiosk's "
+                                               "outbox when it sent this batch (the hub shows "
+                                               "how much each kiosk still has to send)"},
             "records": {"type": "array", "items": _ROW},
         },
     }}},

@@ -5,8 +5,8 @@ new table; ``records_by_type_time`` serves reports that count by type over a per
 stored as UTC ISO 8601 text with milliseconds, which sorts and compares the same on both databases.
 """
 
-from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, PrimaryKeyConstraint,
+                        SmallInteger, String, Table, Text, UniqueConstraint)
 
 metadata = MetaData()
 
@@ -26,6 +26,7 @@ devices = Table(
     Column("last_seen_at", String(40), nullable=False),
     Column("acknowledged_seq", BigInteger, nullable=False, default=0),
     Column("clock_offset_s", Float),  # hub time minus kiosk time at the last contact
+    Column("kiosk_last_seq", BigInteger),  # the kiosk's newest outbox seq at the last contact
 )
 
 enroll_codes = Table(
@@ -78,3 +79,67 @@ schema_version = Table(
 )
 
 VERSION_1_TABLES = (settings, devices, enroll_codes, records, lesson_packs, users)
+
+# Report projections (kiosk.hub.projections): one row per record at its newest revision, written
+# by the ingest path in the same transaction as the record, so reports count with plain indexed
+# GROUP BYs instead of parsing JSON. Indexed by (day) — the primary key — and (point, day). ``day`` is the record's calendar day in Vietnam (UTC+7) as
+# YYYY-MM-DD text; ``point`` the device's help point when the record arrived.
+# The outcome columns are written out, not taken from kiosk.journal.OUTCOMES: a table is frozen
+# once shipped, and a new outcome needs a new migration (tests check the two lists agree).
+REPORT_OUTCOMES = ("installed", "account_activated", "logged_in", "document_added", "lookup_done",
+                   "dossier_submitted", "payment_done", "referred", "not_solved")
+
+
+def _report_table(name: str, *columns, key=("record_id",)) -> Table:
+    """A report table: the primary key leads with ``day``, so a period's rows lie together (on
+    SQLite the table is stored in key order) and a month is one range scan; ``key`` (the record,
+    for sessions' services the record and service) is unique on its own, for the upserts."""
+    table = Table(
+        name, metadata,
+        Column("record_id", String(64), nullable=False),
+        Column("revision", Integer, nullable=False),
+        Column("device_id", String(64), nullable=False),
+        Column("point", Text, nullable=False),
+        Column("day", String(10), nullable=False),
+        *columns,
+        PrimaryKeyConstraint("day", *key, name=f"{name}_pk"),
+        UniqueConstraint(*key, name=f"{name}_record"),
+        sqlite_with_rowid=False,
+    )
+    Index(f"{name}_by_point_day", table.c.point, table.c.day)
+    return table
+
+
+report_sessions = _report_table(
+    "report_sessions",
+    Column("started_at", String(40)),
+    Column("age_band", String(40)),
+    Column("gender", String(40)),
+    Column("disability", String(40)),
+    Column("satisfaction", String(40)),
+    Column("duration_s", Integer),
+    Column("services_count", Integer, nullable=False),
+)
+
+report_services = _report_table(
+    "report_services",
+    Column("service", String(40), nullable=False),
+    *(Column(outcome, SmallInteger, nullable=False) for outcome in REPORT_OUTCOMES),
+    Column("unsolved_reason", String(40)),
+    key=("record_id", "service"),
+)
+
+report_lesson_runs = _report_table(
+    "report_lesson_runs",
+    Column("lesson_id", String(100)),
+    Column("completed", SmallInteger, nullable=False),
+    Column("rating", String(40)),
+    Column("help_requested", SmallInteger, nullable=False),
+)
+
+report_help_requests = _report_table(
+    "report_help_requests",
+    Column("status", String(40)),
+)
+
+REPORT_TABLES = (report_sessions, report_services, report_lesson_runs, report_help_requests)

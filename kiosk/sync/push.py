@@ -125,8 +125,9 @@ def _next_batch(db, after: int, batch_rows: int):
     # payloads are already compact JSON (outbox.append): the body is put together as text
     lines = ",".join(f'{{"seq":{seq},"record_type":{json.dumps(kind)},"record":{payload}}}'
                      for seq, kind, payload in rows)
+    newest = db.execute("SELECT max(seq) FROM outbox").fetchone()[0]  # for the hub's view
     head = json.dumps({"device_id": device_id(db), "first_seq": first, "last_seq": last,
-                       "sent_at": now_iso()})[:-1]
+                       "sent_at": now_iso(), "outbox_last_seq": newest})[:-1]
     body = f'{head},"records":[{lines}]}}'.encode("utf-8")
     return body, first, last, [seq for seq, _, _ in rows]
 

@@ -147,7 +147,7 @@ class CountsSection(Section):
             tile.number.setText(self.tile_text(key))
             tile.caption.setText(ui_text(f"admin.counts.{key}", language, done=done))
         self.by_app.set_rows([(value_label("service", app, language), n)
-                              for app, n in counts["by_app"].items()])
+                              for app, n in counts["services_by_app"].items()])
         self.by_outcome.set_rows(_rows("outcome", counts["by_outcome"], language))
         self.by_reason.set_rows(_rows("unsolved_reason", counts["unsolved_by_reason"], language))
         satisfaction = dict(counts["satisfaction"])

@@ -1,0 +1,213 @@
+"""Ward staff accounts for the dashboard: names, roles and slow salted password hashes.
+
+A password is kept only as an scrypt hash with its own random 16-byte salt
+(``scrypt$N$r$p$salt$hash``, base64), so a copied database gives no password back and two equal
+passwords give different hashes. Checking a password costs about as much as making one, and a
+name that does not exist costs the same, so timing does not tell which names exist.
+
+Repeated wrong passwords for one name lock that name for a while (``Throttle``): the
+``FREE_TRIES``-th failure in a row locks it for ``FIRST_LOCK_S``, each further failure twice as
+long, up to ``MAX_LOCK_S``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kiosk.hub.database import now_iso, write_transaction
+from kiosk.hub.schema import settings, users
+
+ROLES = ("viewer", "admin")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+NAME_MAX = 100
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # about 32 MiB and 0.1 s per hash
+_MAXMEM = 64 * 1024 * 1024
+FREE_TRIES = 5
+FIRST_LOCK_S = 30.0
+MAX_LOCK_S = 15 * 60.0
+_ENDED = "dashboard.sessions_ended:"  # hub_settings key prefix, + user name
+
+
+class UserError(ValueError):
+    """A user could not be added or changed; ``str()`` says why in plain words."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def hash_password(password: str) -> str:
+    """A new salted scrypt hash of ``password`` (slow on purpose, ~0.1 s)."""
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P),
+                     _b64(salt), _b64(digest)])
+
+
+def password_matches(password: str, stored: str) -> bool:
+    """Whether ``password`` is the one ``stored`` was made from; ``False`` for a damaged hash."""
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        found = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(found, expected)
+
+
+_DUMMY_HASH = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
+
+
+def add_user(engine: Engine, name: str, role: str, password: str, *,
+             replace: bool = False) -> User:
+    """Store a user ``name`` with ``role`` and ``password`` (hashed); with ``replace`` an
+    existing user gets the new role and password instead.
+
+    Raises ``UserError`` (nothing stored) for an empty or too long name, an unknown role, a
+    password shorter than ``MIN_PASSWORD`` characters, or a name already taken without
+    ``replace``.
+    """
+    name = name.strip()
+    if not name or len(name) > NAME_MAX or any(ord(c) < 32 for c in name):
+        raise UserError(f"the user name must be 1 to {NAME_MAX} printable characters")
+    if role not in ROLES:
+        raise UserError(f"the role must be one of: {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise UserError(f"the password must have at most {MAX_PASSWORD} characters")
+    hashed = hash_password(password)
+    with write_transaction(engine) as connection:
+        exists = connection.execute(select(users.c.name).where(users.c.name == name)).first()
+        if exists and not replace:
+            raise UserError(f"a user named {name!r} already exists "
+                            "(add --replace to set a new password and role)")
+        if exists:
+            connection.execute(update(users).where(users.c.name == name)
+                               .values(role=role, password_hash=hashed))
+        else:
+            connection.execute(users.insert().values(name=name, role=role,
+                                                     password_hash=hashed, created_at=now_iso()))
+    return User(name, role)
+
+
+def get_user(engine: Engine, name: str) -> tuple[User, str] | None:
+    """The user called ``name`` and their stored hash, or ``None``."""
+    with engine.connect() as connection:
+        row = connection.execute(select(users.c.name, users.c.role, users.c.password_hash)
+                                 .where(users.c.name == name)).first()
+    return (User(row.name, row.role), row.password_hash) if row else None
+
+
+def end_sessions(engine: Engine, name: str, *, now_ms: int | None = None) -> None:
+    """End every session of user ``name`` begun before now (signing out ends the session in
+    every browser, so a copied cookie is no use either). Kept in ``hub_settings``."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    value = str(now_ms if now_ms is not None else time.time_ns() // 1_000_000)
+    statement = dialect.insert(settings).values(key=_ENDED + name, value=value)
+    with write_transaction(engine) as connection:
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=[settings.c.key], set_={"value": statement.excluded.value}))
+
+
+def sessions_ended_at(engine: Engine, name: str) -> int:
+    """When ``end_sessions`` last ran for ``name`` (milliseconds since 1970; 0: never)."""
+    with engine.connect() as connection:
+        value = connection.execute(select(settings.c.value).where(
+            settings.c.key == _ENDED + name)).scalar_one_or_none()
+    return int(value) if value and value.isdigit() else 0
+
+
+def list_users(engine: Engine) -> list[User]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(users.c.name, users.c.role).order_by(users.c.name))
+        return [User(row.name, row.role) for row in rows]
+
+
+class Locked(Exception):
+    """Too many wrong passwords for this name: ``seconds`` until it may try again."""
+
+    def __init__(self, seconds: float):
+        self.seconds = max(1, int(seconds + 0.999))
+        super().__init__(f"locked for {self.seconds} s")
+
+
+class Throttle:
+    """Counts wrong passwords per user name (in this process) and locks a name at the
+    ``FREE_TRIES``-th failure in a row. A right password clears the count. Thread-safe."""
+
+    def __init__(self, clock=time.monotonic):
+        self._clock, self._lock = clock, threading.Lock()
+        self._failures: dict[str, tuple[int, float]] = {}  # name: (failures, locked until)
+
+    def check(self, name: str) -> None:
+        """Raises ``Locked`` while ``name`` is locked."""
+        with self._lock:
+            _, until = self._failures.get(name.casefold(), (0, 0.0))
+        if until > self._clock():
+            raise Locked(until - self._clock())
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            key = name.casefold()
+            failures = self._failures.get(key, (0, 0.0))[0] + 1
+            extra = failures - FREE_TRIES + 1
+            until = (self._clock() + min(MAX_LOCK_S, FIRST_LOCK_S * 2 ** (extra - 1))
+                     if extra > 0 else 0.0)
+            self._failures[key] = (failures, until)
+            if len(self._failures) > 10_000:  # bounded: forget the oldest names
+                self._failures.pop(next(iter(self._failures)))
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name.casefold(), None)
+
+
+def authenticate(engine: Engine, throttle: Throttle, name: str, password: str) -> User | None:
+    """The user if ``password`` is theirs, else ``None`` (counted as a failure for ``name``).
+
+    Raises ``Locked`` (without checking the password) while the name is locked.
+    """
+    name = name.strip()[:NAME_MAX]
+    throttle.check(name)
+    found = get_user(engine, name) if name else None
+    stored = found[1] if found else _dummy_hash()
+    if password_matches(password[:MAX_PASSWORD], stored) and found:
+        throttle.succeeded(name)
+        return found[0]
+    throttle.failed(name)
+    return None
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32,
+                          maxmem=_MAXMEM)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
