@@ -126,6 +126,7 @@ def column_label(column: str, language: str = "vi") -> str:
     return APP_COLUMN_LABELS[column][1 if language == "en" else 0]
 
 
+@lru_cache(maxsize=1024)
 def value_label(field: str, value: str | None, language: str = "vi") -> str:
     """The label of a breakdown's value (``field`` as in ``journal.LABEL_PREFIXES``): "not
     given" and "not rated" included; a value this version does not know shows as it is."""

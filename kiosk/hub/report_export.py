@@ -257,6 +257,8 @@ def _cell(key: str, value):
 
 
 def _csv_cell(value) -> str | int | float:
+    if value.__class__ in (str, int):  # most cells, first
+        return value
     if value is None:
         return ""
     if isinstance(value, Percent):

@@ -104,6 +104,8 @@ def _styled(sheet, value, font, fill=None, alignment=None) -> WriteOnlyCell:
 
 def _typed(sheet, value):
     """Plain values as they are; percentages and dates with their Excel number format."""
+    if value is None or value.__class__ in (str, int):  # most cells, first
+        return value
     for kind, number_format in FORMATS:
         if isinstance(value, kind):
             cell = WriteOnlyCell(sheet, value=float(value) if kind is Percent else value)

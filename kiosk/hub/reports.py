@@ -97,22 +97,25 @@ def report_rows(connection: Connection, *, start: date | None, end: date | None,
              .where(*scope.where(s)).order_by(s.c.day, s.c.record_id))
     stream = connection.execute(query.execution_options(yield_per=ROWS_PER_FETCH))
     current, record_id = None, None
-    for row in stream:
-        if row.record_id != record_id:
+    for row in stream:  # a session's rows come together: one per service (or one, without)
+        if row[0] != record_id:
             if current is not None:
                 yield _finished(current)
-            record_id = row.record_id
-            current = {"day": row.day, "point": row.point, "age_band": row.age_band,
-                       "gender": row.gender, "disability": row.disability,
-                       "satisfaction": row.satisfaction, "duration_s": row.duration_s,
-                       "services": []}
-        if row.service is not None:
-            current["services"].append({
-                "service": row.service,
-                "outcomes": [outcome for outcome in REPORT_OUTCOMES if row._mapping[outcome]],
-                "unsolved_reason": row.unsolved_reason})
+            record_id, current = row[0], dict(zip(_ROW_FIELDS, row[1:8]), services=[])
+        if row[8] is not None:
+            current["services"].append(_service(row))
     if current is not None:
         yield _finished(current)
+
+
+_ROW_FIELDS = ("day", "point", "age_band", "gender", "disability", "satisfaction", "duration_s")
+
+
+def _service(row: tuple) -> dict:
+    """The service of one joined row: column 8 the service, 9 its reason, then outcome flags."""
+    return {"service": row[8],
+            "outcomes": [outcome for outcome, flag in zip(REPORT_OUTCOMES, row[10:]) if flag],
+            "unsolved_reason": row[9]}
 
 
 def _finished(row: dict) -> dict:

@@ -14,6 +14,7 @@ Days cross month ends in Vietnam time: 00:30 on 1 April in Hà Nội is still 31
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -127,8 +128,6 @@ def _seed_kiosk_a(hub, make_kiosk, clock):
         assert sync_round(db, client).unsent == 0
     seq, payload = db.execute("SELECT seq, payload FROM outbox WHERE record_id = ? AND "
                               "revision = 1", [a2]).fetchone()
-    import json
-
     late = ingest_batch(hub.engine, device_id(db), [
         {"seq": seq, "record_type": "assistance_session", "record": json.loads(payload)}])
     assert (late.new, late.updated, late.already_present) == (0, 0, 1)
