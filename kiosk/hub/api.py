@@ -54,8 +54,10 @@ class EnrollRequest(BaseModel):
 def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
     """The hub's ASGI application over ``engine``, signing with ``keys``, serving lesson packs
     from ``packs_dir``. Safe to serve from several threads."""
+    # No /docs or /redoc pages: they load scripts from a CDN, and the hub works offline.
     app = FastAPI(title="Help-point ward hub", version=str(API_VERSION),
-                  description="Receives kiosk records exactly once; serves signed lesson packs.")
+                  description="Receives kiosk records exactly once; serves signed lesson packs.",
+                  docs_url=None, redoc_url=None)
     bearer = HTTPBearer(auto_error=False, description="the device token given at enrollment")
     _install_error_handlers(app)
     app.add_middleware(_IdentifyHub, hub_id=keys.hub_id)
