@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kiosk_window import prepare_data_dir
+
 RUNS = int(os.environ.get("RUNS", "9"))
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +44,7 @@ app.exec()
 KIOSK = """
 import resource, sys
 from pathlib import Path
+
 from kiosk.ui.app import build_window, create_application
 def done():
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
@@ -66,16 +69,6 @@ def one_start(code: str, *args: str) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     child.wait(timeout=60)
     return elapsed, int(line)
-
-
-def prepare_data_dir(folder: Path) -> None:
-    """A kiosk that has been set up (admin PIN chosen), as on every start after the first."""
-    from kiosk import accounts
-    from kiosk.db import connect
-
-    db = connect(folder / "kiosk.db")
-    accounts.create_account(db, name="Admin", role="admin", pin="2468")
-    db.conn.close()
 
 
 def main() -> dict:

@@ -8,12 +8,10 @@ Target (DESIGN.md): it grows by less than 5 MB.
 import gc
 import json
 import os
-import tempfile
-from pathlib import Path
 
 import psutil
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from kiosk_window import kiosk_window  # noqa: E402  (sets the offscreen platform)
 LIMIT_MB = 5.0
 
 
@@ -43,25 +41,12 @@ def rss_mb() -> float:
 
 
 def main() -> dict:
-    from kiosk import accounts
-    from kiosk.db import connect
-    from kiosk.ui.app import build_window, create_application
-
-    app = create_application()
-    with tempfile.TemporaryDirectory() as scratch:
-        db = connect(Path(scratch) / "kiosk.db")
-        accounts.create_account(db, name="Admin", role="admin", pin="2468")
-        db.conn.close()
-        window, worker = build_window(Path(scratch))
-        window.resize(1366, 768)
-        window.show()
+    with kiosk_window() as (app, window):
         walk_all(app, window)
         once = rss_mb()
         for _ in range(19):
             walk_all(app, window)
         twenty = rss_mb()
-        window.unlock_and_close()
-        worker.shutdown()
     growth = twenty - once
     result = {"after_1_walk_mb": round(once, 1), "after_20_walks_mb": round(twenty, 1),
               "growth_mb": round(growth, 2), "limit_mb": LIMIT_MB,

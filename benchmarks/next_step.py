@@ -10,11 +10,9 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from kiosk_window import kiosk_window  # noqa: E402  (sets the offscreen platform)
 FRAME_MS = 1000 / 60
 WALKS = int(os.environ.get("WALKS", "5"))
 
@@ -41,26 +39,12 @@ def walk(window, lesson) -> list[float]:
 
 
 def main() -> dict:
-    from kiosk import accounts
-    from kiosk.db import connect
-    from kiosk.ui.app import build_window, create_application
-
-    app = create_application()
-    with tempfile.TemporaryDirectory() as scratch:
-        db = connect(Path(scratch) / "kiosk.db")
-        accounts.create_account(db, name="Admin", role="admin", pin="2468")
-        db.conn.close()
-        window, worker = build_window(Path(scratch))
-        window.resize(1366, 768)
-        window.show()
-        app.processEvents()
+    with kiosk_window() as (app, window):
         times = []
         for _ in range(WALKS):
             for lesson in window.library.lessons:
                 times += walk(window, lesson)
                 app.processEvents()  # let the database worker's replies land between walks
-        window.unlock_and_close()
-        worker.shutdown()
     times.sort()
     p95 = times[int(len(times) * 0.95)]
     result = {"taps": len(times), "median_ms": round(statistics.median(times), 2),
