@@ -18,7 +18,7 @@ from functools import cache
 from typing import Iterable, Mapping
 
 import orjson
-from sqlalchemy import Connection, UniqueConstraint, select
+from sqlalchemy import Connection, Integer, SmallInteger, UniqueConstraint, select
 
 from kiosk.hub.schema import (REPORT_OUTCOMES, devices, records, report_help_requests,
                               report_lesson_runs, report_services, report_sessions)
@@ -44,7 +44,7 @@ def project(connection: Connection, entries: Iterable[dict], points: Mapping[str
     statements = _statements(connection.dialect.name)
     for kind in ("lesson_run", "help_request"):
         if rows[kind]:
-            connection.exec_driver_sql(statements[kind], rows[kind])
+            _write(connection, statements, kind, rows[kind])
     if rows["assistance_session"]:
         _project_sessions(connection, rows["assistance_session"], statements)
 
@@ -95,19 +95,37 @@ def _project_sessions(connection: Connection, sessions: list[tuple], statements:
     """Sessions, then the services of those now stored at exactly the revision given: their
     rows of any older revision go, the new ones come in (a same-revision resend finds them
     there already and changes nothing)."""
-    connection.exec_driver_sql(statements["assistance_session"], [row for row, _ in sessions])
+    _write(connection, statements, "assistance_session", [row for row, _ in sessions])
     current = dict(connection.execute(
         select(report_sessions.c.record_id, report_sessions.c.revision)
         .where(report_sessions.c.record_id.in_([row[0] for row, _ in sessions]))).all())
     fresh = [(row, services) for row, services in sessions if current.get(row[0]) == row[1]]
     older = [row[:2] for row, _ in fresh if row[1] > 1]
     if older:
-        connection.exec_driver_sql(statements["delete_services"], older)
+        _write(connection, statements, "delete_services", older)
     lines = [(*row[:5], service["service"],
               *(int(outcome in service["outcomes"]) for outcome in REPORT_OUTCOMES),
               service["unsolved_reason"]) for row, services in fresh for service in services]
     if lines:
-        connection.exec_driver_sql(statements["service"], lines)
+        _write(connection, statements, "service", lines)
+
+
+def _write(connection: Connection, statements: dict, kind: str, rows: list[tuple]) -> None:
+    """Run one write over ``rows``: on SQLite row by row (``executemany``), on PostgreSQL as one
+    statement whose rows travel as one array per column (``unnest``). An upsert there cannot
+    touch one row twice, so of the rows of one record only the one ``executemany`` would have
+    left is sent: the first of its highest revision (the others would change nothing)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(statements[kind], rows)
+        return
+    if kind in _TABLES and _TABLES[kind] is not report_services:
+        kept: dict = {}
+        for row in rows:
+            if row[0] not in kept or row[1] > kept[row[0]][1]:
+                kept[row[0]] = row
+        rows = list(kept.values()) if len(kept) < len(rows) else rows
+    connection.exec_driver_sql(statements[kind], {f"c{index}": list(column)
+                                                  for index, column in enumerate(zip(*rows))})
 
 
 # Row builders: one tuple in the column order of the table (schema.py), and for a session its
@@ -147,25 +165,48 @@ _TABLES = {"assistance_session": report_sessions, "lesson_run": report_lesson_ru
 
 @cache
 def _statements(dialect: str) -> dict[str, str]:
-    """The SQL of every write, keyed like ``_TABLES``, with positional parameters in the
-    driver's own style (both databases accept ``INSERT … ON CONFLICT … DO UPDATE … WHERE``)."""
-    mark = "?" if dialect == "sqlite" else "%s"
+    """The SQL of every write, keyed like ``_TABLES``: on SQLite with positional parameters,
+    one row each; on PostgreSQL with one array per column (``%(c0)b``, ``%(c1)b``…, in column
+    order, sent in binary so nothing is escaped), all rows at once. Both databases accept
+    ``INSERT … ON CONFLICT … DO UPDATE … WHERE``."""
+    sqlite = dialect == "sqlite"
     statements = {}
     for kind, table in _TABLES.items():
         names = [column.name for column in table.columns]
         keys = next(constraint.columns.keys() for constraint in table.constraints
                     if isinstance(constraint, UniqueConstraint))  # the record, not its day
-        head = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
-                f"({', '.join([mark] * len(names))}) ON CONFLICT ({', '.join(keys)}) ")
+        if sqlite:
+            values = f"VALUES ({', '.join(['?'] * len(names))})"
+        else:
+            values = "SELECT * FROM unnest(" + ", ".join(
+                f"%(c{index})b::{_array_type(column)}[]"
+                for index, column in enumerate(table.columns)) + ")"
+        head = (f"INSERT INTO {table.name} ({', '.join(names)}) {values} "
+                f"ON CONFLICT ({', '.join(keys)}) ")
         if table is report_services:  # rows of one revision never change
             statements[kind] = head + "DO NOTHING"
             continue
         updates = ", ".join(f"{name} = excluded.{name}" for name in names if name not in keys)
         statements[kind] = (head + f"DO UPDATE SET {updates} "
                             f"WHERE excluded.revision > {table.name}.revision")
-    statements["delete_services"] = (f"DELETE FROM report_services WHERE record_id = {mark} "
-                                     f"AND revision < {mark}")
+    if sqlite:
+        statements["delete_services"] = ("DELETE FROM report_services WHERE record_id = ? "
+                                         "AND revision < ?")
+    else:
+        statements["delete_services"] = (
+            "DELETE FROM report_services USING unnest(%(c0)b::text[], %(c1)b::integer[]) "
+            "AS older (record_id, revision) WHERE report_services.record_id = older.record_id "
+            "AND report_services.revision < older.revision")
     return statements
+
+
+def _array_type(column) -> str:
+    """The PostgreSQL element type a column's array is sent as."""
+    if isinstance(column.type, SmallInteger):
+        return "smallint"
+    if isinstance(column.type, Integer):
+        return "integer"
+    return "text"
 
 
 def _clean(value: str) -> str:
