@@ -13,14 +13,20 @@ def data_dir(explicit: str | os.PathLike | None = None) -> Path:
 
     The folder is created if missing.
     """
+    return resolve_data_dir(explicit, "KIOSK_DATA_DIR", APP_NAME)
+
+
+def resolve_data_dir(explicit: str | os.PathLike | None, env_var: str, app_name: str) -> Path:
+    """``explicit``, else ``$env_var``, else the platform's user data folder for ``app_name``;
+    created if missing, returned absolute. Shared by the kiosk and the hub."""
     if explicit:
         path = Path(explicit)
-    elif os.environ.get("KIOSK_DATA_DIR"):
-        path = Path(os.environ["KIOSK_DATA_DIR"])
+    elif os.environ.get(env_var):
+        path = Path(os.environ[env_var])
     else:
         import platformdirs
 
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        path = Path(platformdirs.user_data_dir(app_name, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path.resolve()
 

@@ -16,20 +16,13 @@ from sqlalchemy import Engine
 from kiosk.hub import HUB_NAME
 from kiosk.hub.database import open_engine
 from kiosk.hub.keys import HubKeys, load_or_create
+from kiosk.paths import resolve_data_dir
 
 
 def hub_data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """The hub's data folder (created if missing)."""
-    if explicit:
-        path = Path(explicit)
-    elif os.environ.get("KIOSK_HUB_DATA_DIR"):
-        path = Path(os.environ["KIOSK_HUB_DATA_DIR"])
-    else:
-        import platformdirs
-
-        path = Path(platformdirs.user_data_dir(HUB_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path.resolve()
+    """The hub's data folder: ``explicit``, else ``$KIOSK_HUB_DATA_DIR``, else the platform's
+    user data folder (created if missing)."""
+    return resolve_data_dir(explicit, "KIOSK_HUB_DATA_DIR", HUB_NAME)
 
 
 def database_url(data_dir: Path, explicit: str | None = None) -> str:
