@@ -31,6 +31,7 @@ PHONE_SMALLEST_TEXT = 13             # the renderer's smallest text (tab labels)
 PICTURE_H = (MIN_PHONE_TEXT_PT + 0.2) * PHONE_H / PHONE_SMALLEST_TEXT   # 0.2 pt for rounding
 PICTURE_W = PICTURE_H * PHONE_W / PHONE_H
 PICTURE_DPI = 200                    # phone pictures are drawn this sharp for paper
+PICTURE_SCALE = PICTURE_H / 72 * PICTURE_DPI / PHONE_H   # the renderer's scale for that
 PICTURE_COLORS = 64                  # a drawn phone needs few colours; a palette keeps it small
 BADGE = 30.0                         # the diameter of a step's number disc, points
 COLUMN_X = BADGE + pl.mm(4)          # where a step's text starts
@@ -144,8 +145,8 @@ def _badge(number: int):
     """A function drawing a black disc with the white step ``number`` at a step's top left."""
     def draw(canvas, x: float, y: float) -> None:
         canvas.disc(x + BADGE / 2, y + BADGE / 2, BADGE / 2, INK)
-        size = SIZES["instruction"]
         label = str(number)
+        size = SIZES["instruction"] if len(label) == 1 else SIZES["url"]
         canvas.text(x + (BADGE - pl.text_width(label, size, True)) / 2,
                     y + BADGE / 2 + size * 0.36, label, size, True, PAPER)
     return draw
@@ -154,7 +155,7 @@ def _badge(number: int):
 def _illustration(step: Step, color: str, language: str, alt: str) -> pl.Picture | None:
     """The step's mock phone drawn sharp for paper at ``PICTURE_H``, or its own picture scaled
     to fit that box; ``None`` if it has neither (or its picture cannot be read)."""
-    scale = PICTURE_H / 72 * PICTURE_DPI / PHONE_H
+    scale = PICTURE_SCALE
     if step.screen:
         image, _ = render_screen(step.screen, language=language, app_color=color,
                                  target=step.target, scale=scale)
@@ -176,7 +177,7 @@ def _for_paper(image: Image.Image) -> Image.Image:
     """``image`` on white paper (no transparency) with at most ``PICTURE_COLORS`` colours."""
     paper = Image.new("RGB", image.size, PAPER)
     paper.paste(image, (0, 0), image if image.mode == "RGBA" else None)
-    return paper.quantize(PICTURE_COLORS, method=Image.Quantize.MEDIANCUT)
+    return paper.quantize(PICTURE_COLORS, method=Image.Quantize.FASTOCTREE)
 
 
 def _pairs(entries: list[dict], head: str, tail: str, title: str,

@@ -160,8 +160,10 @@ class ImageCanvas:
 
     def image(self, image, x, y, w, h, alt) -> None:
         size = (self.px(w), self.px(h))
-        placed = image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
-        self.pages[-1].paste(placed.convert("RGB"), (self.px(x), self.px(y)))
+        placed = image.convert("RGB")
+        if placed.size != size:
+            placed = placed.resize(size, Image.Resampling.LANCZOS)
+        self.pages[-1].paste(placed, (self.px(x), self.px(y)))
 
     def bookmark(self, name, level, y) -> None:
         """Page images have no outline."""
