@@ -125,7 +125,7 @@ def test_qr_codes_are_vectors_and_the_only_images_are_sharp_phone_pictures(libra
         rows = [row.split() for row in run("pdfimages", "-list", str(path)).splitlines()[2:]]
         assert len(rows) == sum(1 for step in lesson.steps if step.screen or step.image)
         for row in rows:
-            assert int(row[12]) >= 190 and int(row[13]) >= 190, row    # x-ppi, y-ppi
+            assert int(row[12]) >= 150 and int(row[13]) >= 150, row    # x-ppi, y-ppi
 
 
 def smallest_phone_text_pt(library) -> float:
