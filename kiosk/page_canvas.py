@@ -3,60 +3,19 @@
 Both canvases take the same calls in printed points with the origin at the top left of an A4
 page, so ``kiosk.page_layout`` lays a document out once and either draws it into a PDF with the
 bundled Noto Sans embedded (text stays text, shapes stay vectors) or paints it on page images
-for the kiosk's printer. Text is measured here from the font's own advance widths, the same
-widths the PDF viewer uses, so what fits in the layout fits on paper.
+for the kiosk's printer. Text is measured from the font's own advance widths, the same
+widths the PDF viewer uses (``kiosk.page_text``), so what fits in the layout fits on paper.
 """
 
-import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk.paths import FONTS_DIR
+from kiosk.page_text import INK, font_file, nfc
 
 PAGE_W, PAGE_H = 595.28, 841.89          # A4 in points
-INK, PAPER = "#000000", "#ffffff"
+PAPER = "#ffffff"
 FAMILY = "NotoSans"
-
-
-def font_file(bold: bool = False) -> Path:
-    """The bundled Noto Sans (full Vietnamese coverage), regular or bold."""
-    return FONTS_DIR / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
-
-
-@dataclass(frozen=True)
-class FontMetrics:
-    """Advance widths (font units by code point), units per em, ascent and descent (> 0)."""
-
-    advances: dict[int, int]
-    missing: int
-    units: int
-    ascent: int
-    descent: int
-
-
-@lru_cache(maxsize=2)
-def metrics(bold: bool = False) -> FontMetrics:
-    """The measurements of the regular or bold font, read once from the font file."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(font_file(bold)), lazy=True) as face:
-        hmtx = face["hmtx"].metrics
-        advances = {code: hmtx[glyph][0] for code, glyph in face.getBestCmap().items()}
-        return FontMetrics(advances, hmtx[".notdef"][0], face["head"].unitsPerEm,
-                           face["hhea"].ascent, -face["hhea"].descent)
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The printed width of ``text`` (NFC) in points at ``size`` points."""
-    m = metrics(bold)
-    return sum(m.advances.get(ord(char), m.missing) for char in text) * size / m.units
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 class PdfCanvas:
