@@ -35,30 +35,32 @@ FRAME_W, FRAME_H = PAGE_W - 2 * MARGIN_X, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
 class Flowable:
     """Something with a height that can be placed on a page. ``split(available, force)`` returns
     (what fits in ``available`` points, the rest); ``force`` (the top of an empty page) asks for
-    a head even if it overflows, so pagination always progresses. A ``keep_together`` flowable
-    is only split when it is taller than a whole page frame."""
+    a head even if it overflows, so pagination always progresses. Whatever fits on one page is
+    kept whole (moved to the next page if need be); only something taller than a page frame is
+    split, by its ``_split``."""
 
     space_before: float = field(default=0, kw_only=True)
     keep_with_next: bool = field(default=False, kw_only=True)
     bookmark: tuple[str, int] | None = field(default=None, kw_only=True)  # outline name, level
 
-    keep_together = True
-
     def height(self) -> float:
         raise NotImplementedError
 
     def min_height(self) -> float:
-        return self.height() if self.keep_together and self.height() <= FRAME_H else 0
+        """The least height of a first part of this on a page."""
+        return self.height() if self.height() <= FRAME_H else 0
 
     def split(self, available: float, force: bool = False):
         if self.height() <= available:
             return self, None
-        if self.keep_together and self.height() <= FRAME_H or not force:
-            return (self, None) if force else (None, self)
-        return self._split(available)
+        head, tail = (None, self) if self.height() <= FRAME_H else self._split(available, force)
+        if head is None and force:
+            return self, None
+        return head, tail
 
-    def _split(self, available: float):
-        return self, None
+    def _split(self, available: float, force: bool):
+        """(head, rest) of something taller than a page; (None, self) if no head fits."""
+        return None, self
 
     def draw(self, canvas, x: float, y: float) -> None:
         raise NotImplementedError
@@ -75,8 +77,8 @@ class Flowable:
 
 @dataclass
 class Paragraph(Flowable):
-    """Wrapped lines, optionally after a bullet (hanging indent) or inside a ruled box. A boxed
-    paragraph is kept together; a plain one may break between lines (never leaving one alone)."""
+    """Wrapped lines, optionally after a bullet (hanging indent) or inside a ruled box; kept
+    whole on one page unless it is taller than a page."""
 
     body: list[Line]
     indent: float = 0
@@ -92,10 +94,6 @@ class Paragraph(Flowable):
         inner = width - options.get("indent", 0) - (2 * cls.PAD if options.get("box") else 0)
         return cls(wrap(runs, inner), **options)
 
-    @property
-    def keep_together(self) -> bool:
-        return self.box
-
     def _pad(self) -> float:
         return 2 * self.PAD if self.box else 0
 
@@ -103,20 +101,18 @@ class Paragraph(Flowable):
         return sum(line.height for line in self.body) + self._pad()
 
     def min_height(self) -> float:
-        if self.box and self.height() <= FRAME_H:
-            return self.height()
-        return sum(line.height for line in self.body[:2]) + self._pad()
+        return self.height() if self.height() <= FRAME_H else self.body[0].height + self._pad()
 
-    def split(self, available: float, force: bool = False):
-        if self.box and self.height() <= FRAME_H or self.height() <= available:
-            return super().split(available, force)
+    def _split(self, available: float, force: bool):
+        """Between lines: as many as fit (one at least if ``force``), the rest without its
+        bullet."""
         count, used = 0, self._pad()
         while count < len(self.body) and used + self.body[count].height <= available:
             used += self.body[count].height
             count += 1
-        if count < min(2, len(self.body)) and not force:
-            return None, self          # never leave a lone first line at the foot of a page
-        count = max(count, 1)
+        count = max(count, 1 if force else 0)
+        if count == 0:
+            return None, self
         return (replace(self, body=self.body[:count]),
                 replace(self, body=self.body[count:], bullet=None, space_before=0,
                         bookmark=None))
@@ -174,8 +170,6 @@ class Stack(Flowable):
     """Flowables one under another, each after its ``space_before`` (dropped at a page top)."""
 
     items: list[Flowable]
-
-    keep_together = False
 
     def height(self) -> float:
         return sum(item.height() + (item.space_before if i else 0)
@@ -236,8 +230,16 @@ class Beside(Flowable):
     def height(self) -> float:
         return max(self.column.height(), self.picture.height() if self.picture else 0)
 
-    def _split(self, available: float):
-        head, tail = self.column.split(available, True)
+    def min_height(self) -> float:
+        picture = self.picture.height() if self.picture else 0
+        return super().min_height() or max(picture, self.column.min_height())
+
+    def _split(self, available: float, force: bool):
+        if self.picture and self.picture.height() > available and not force:
+            return None, self
+        head, tail = self.column.split(available, force)
+        if head is None:
+            return None, self
         rest = replace(self, column=tail, picture=None, badge=None, space_before=0,
                        bookmark=None)
         return replace(self, column=head), rest if tail else None

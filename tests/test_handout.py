@@ -162,11 +162,14 @@ def test_the_smallest_words_in_a_phone_picture_print_at_9_pt_or_more(library):
     assert ho.PHONE_SMALLEST_TEXT * ho.PICTURE_H / mockscreen.H >= 9
 
 
-def test_no_step_and_no_warning_box_is_split_across_pages(library, handouts):
+def test_no_step_no_warning_box_and_no_paragraph_is_split_across_pages(library, handouts):
     for lesson in library.lessons:
         for language in LANGUAGES:
-            pages = pl.paginate(handout_document(lesson, library, language))
+            document = handout_document(lesson, library, language)
+            pages = pl.paginate(document)
             assert len(pages) == handouts[lesson.id, language][1]
+            # nothing at all is cut in two: not a paragraph, a problem's answer or a QR row
+            assert sum(len(page.items) for page in pages) == len(document.items)
             steps = [item for page in pages for item in page.items
                      if isinstance(item, pl.Beside)]
             assert len(steps) == len(lesson.steps), (lesson.id, language)
