@@ -10,7 +10,6 @@ a kiosk believe records arrived that did not. The acknowledgement is sent only a
 from __future__ import annotations
 
 import json
-import zlib
 
 import orjson
 from pathlib import Path
@@ -25,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.hub import API_VERSION, HUB_NAME
+from kiosk.hub.body_limits import BodyLimit, BodyRefused, read_body
 from kiosk.hub.dashboard import install as install_dashboard
 from kiosk.hub.database import now_iso
 from kiosk.hub.devices import EnrollError, device_for_token, redeem_code
@@ -33,8 +33,6 @@ from kiosk.hub.keys import HubKeys
 from kiosk.hub.openapi_shapes import BATCH_BODY, BATCH_RESPONSES
 from kiosk.hub.packs import current_pack, pack_path
 
-MAX_BODY_BYTES = 64 * 1024 * 1024      # a compressed batch
-MAX_INFLATED_BYTES = 256 * 1024 * 1024  # the same batch inflated: refuses gzip bombs
 MAX_ROWS = 20_000
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -60,6 +58,7 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
                   docs_url=None, redoc_url=None)
     bearer = HTTPBearer(auto_error=False, description="the device token given at enrollment")
     _install_error_handlers(app)
+    app.add_middleware(BodyLimit)  # every body a capped stream (inside: its 413 is identified)
     app.add_middleware(_IdentifyHub, hub_id=keys.hub_id)
 
     def body(**values) -> dict:
@@ -90,7 +89,7 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
     @app.post("/api/v1/batches", summary="Store a batch of one device's outbox rows",
               openapi_extra={"requestBody": BATCH_BODY}, responses=BATCH_RESPONSES)
     async def batches(request: Request, device_id: str = Depends(device)) -> Response:
-        batch = _parse_batch(await _read_body(request), device_id)
+        batch = _parse_batch(await read_body(request), device_id)
         outbox_last = batch.get("outbox_last_seq")  # optional: kiosks before it send none
         result = await run_in_threadpool(
             ingest_batch, engine, device_id, batch["records"],
@@ -123,27 +122,6 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
 
     install_dashboard(app, engine, keys, packs_dir=packs_dir)  # ward staff pages, signed in
     return app
-
-
-async def _read_body(request: Request) -> bytes:
-    """The request body, inflated if gzip-compressed; bounded both ways."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise HubError(413, "too_large", "the batch is too large: send fewer records at once")
-    data = await request.body()
-    if len(data) > MAX_BODY_BYTES:
-        raise HubError(413, "too_large", "the batch is too large: send fewer records at once")
-    if request.headers.get("content-encoding", "").lower() == "gzip":
-        inflater = zlib.decompressobj(wbits=31)
-        try:
-            data = inflater.decompress(data, MAX_INFLATED_BYTES)
-        except zlib.error:
-            raise HubError(400, "bad_batch", "the batch is damaged (bad compression)") from None
-        if inflater.unconsumed_tail:
-            raise HubError(413, "too_large", "the batch is too large: send fewer records")
-        if not inflater.eof:
-            raise HubError(400, "bad_batch", "the batch is cut short")
-    return data
 
 
 def _parse_batch(data: bytes, device_id: str) -> dict:
@@ -184,6 +162,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _hub_error(_, error: HubError):
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return answer(error.status, error.error, error.message, headers)
+
+    @app.exception_handler(BodyRefused)
+    async def _body_refused(_, error: BodyRefused):
+        return answer(error.status, error.error, error.message)
 
     @app.exception_handler(BatchError)
     async def _batch_error(_, error: BatchError):
