@@ -40,10 +40,11 @@ class HubProcess:
         return psutil.Process(self.process.pid).memory_info().rss
 
 
-def start_hub(data_dir: Path, *, db: str | None = None) -> HubProcess:
-    """``kiosk-hub serve`` on a free port of 127.0.0.1 over ``data_dir``, with one kiosk
-    enrolled through the real API (its token and device id kept). Raises ``RuntimeError`` when
-    the hub does not start within ``START_TIMEOUT_S``."""
+def start_hub(data_dir: Path, *, db: str | None = None, options: tuple = (),
+              with_kiosk: bool = True) -> HubProcess:
+    """``kiosk-hub serve`` (with ``options``) on a free port of 127.0.0.1 over ``data_dir``,
+    with one kiosk enrolled through the real API when ``with_kiosk`` (its token and device id
+    kept). Raises ``RuntimeError`` when the hub does not start within ``START_TIMEOUT_S``."""
     from kiosk.db import connect, device_id
     from kiosk.hub.devices import make_code
     from kiosk.hub.site import open_hub
@@ -54,11 +55,13 @@ def start_hub(data_dir: Path, *, db: str | None = None) -> HubProcess:
     hub.close()
     port = _free_port()
     command = [sys.executable, "-m", "kiosk.hub", "serve", "--data-dir", str(data_dir),
-               "--port", str(port)] + (["--db", db] if db else [])
+               "--port", str(port), *options] + (["--db", db] if db else [])
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     try:
         _wait_listening(process, port)
+        if not with_kiosk:
+            return HubProcess(process, port, "", "")
         kiosk = connect(data_dir / "kiosk.db")
         enroll(kiosk, f"http://127.0.0.1:{port}", code)
         found = HubProcess(process, port, enrollment(kiosk).device_token, device_id(kiosk))
