@@ -19,6 +19,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from kiosk.hub.migrations import upgrade
+
 BUSY_TIMEOUT_S = 30
 _sqlite_writer = threading.Lock()
 
@@ -61,8 +63,6 @@ def open_engine(url: str, *, migrate: bool = True) -> Engine:
     else:
         engine = create_engine(parsed, pool_size=10, max_overflow=20, pool_pre_ping=True)
     if migrate:
-        from kiosk.hub.migrations import upgrade
-
         upgrade(engine)
     return engine
 

@@ -149,3 +149,15 @@ report_help_requests = _report_table(
 )
 
 REPORT_TABLES = (report_sessions, report_services, report_lesson_runs, report_help_requests)
+
+# Dashboard sign-in failures (kiosk.hub.dashboard.sign_in_throttle), kept in the database so a
+# lock survives a restart and holds for every hub process. ``scope`` is one user name from one
+# client address (``name:…@ADDRESS``) or one address for any name (``address:ADDRESS``).
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("scope", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_ms", BigInteger, nullable=False),  # milliseconds since 1970
+    Column("locked_until_ms", BigInteger, nullable=False),
+)
+Index("sign_in_failures_by_time", sign_in_failures.c.last_failed_ms)
