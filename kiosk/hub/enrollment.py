@@ -23,11 +23,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.schema import devices, enroll_codes
-from kiosk.sync.identity import (CODE_ALPHABET, FINGERPRINT_CHARS, hub_fingerprint, is_device_id, is_public_key,
+from kiosk.sync.identity import (CODE_ALPHABET, CODE_CHARS, FINGERPRINT_CHARS, hub_fingerprint, is_device_id, is_public_key,
                                  normalise_code)
 
 CODE_LIFETIME = timedelta(hours=24)
-RANDOM_CHARS = 10  # 50 bits: one-time, expiring within a day
+RANDOM_CHARS = CODE_CHARS - FINGERPRINT_CHARS  # 50 bits: one-time, expiring within a day
 MAX_POINT_CHARS = 120
 
 

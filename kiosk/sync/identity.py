@@ -36,6 +36,7 @@ MANIFEST = b"helppoint-bundle-manifest-v1\n"
 HELLO = b"helppoint-hub-hello-v1\n"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 signs; no 0/O, 1/I: read over the phone
 FINGERPRINT_CHARS = 10  # 50 bits of the hub key's SHA-256: no second key matches in a code's life
+CODE_CHARS = 20  # 10 random (50 bits, one use, a day at most) + the fingerprint; 5 groups of 4
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -155,8 +156,8 @@ def normalise_code(code: str) -> str:
 
 def code_fingerprint(code: str) -> str | None:
     """The hub fingerprint a code carries (its last characters), or ``None`` if the code is
-    too short or uses signs outside the code alphabet."""
+    not ``CODE_CHARS`` signs of the code alphabet (an old-style code, or a typing slip)."""
     plain = normalise_code(code)
-    if len(plain) <= FINGERPRINT_CHARS or any(c not in CODE_ALPHABET for c in plain):
+    if len(plain) != CODE_CHARS or any(c not in CODE_ALPHABET for c in plain):
         return None
     return plain[-FINGERPRINT_CHARS:]
