@@ -10,6 +10,7 @@ a kiosk believe records arrived that did not. The acknowledgement is sent only a
 from __future__ import annotations
 
 import json
+import logging
 
 import orjson
 from pathlib import Path
@@ -27,13 +28,17 @@ from kiosk.hub import API_VERSION, HUB_NAME
 from kiosk.hub.body_limits import BodyLimit, BodyRefused, read_body
 from kiosk.hub.dashboard import install as install_dashboard
 from kiosk.hub.database import now_iso
-from kiosk.hub.devices import EnrollError, device_for_token, redeem_code
+from kiosk.hub.batch_proof import prove_batch
+from kiosk.hub.devices import device_identity
+from kiosk.hub.enrollment import EnrollError, redeem_code
 from kiosk.hub.ingest import BatchError, ingest_batch
 from kiosk.hub.keys import HubKeys
 from kiosk.hub.openapi_shapes import BATCH_BODY, BATCH_RESPONSES
 from kiosk.hub.packs import current_pack, pack_path
+from kiosk.sync.identity import HELLO, hello_message
 
 MAX_ROWS = 20_000
+log = logging.getLogger(__name__)
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
@@ -47,6 +52,13 @@ class HubError(Exception):
 class EnrollRequest(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     device_id: str = Field(pattern=UUID_PATTERN)
+    public_key: str = Field(min_length=44, max_length=44,
+                            description="the kiosk's own Ed25519 public key, raw, base64")
+
+
+class HelloRequest(BaseModel):
+    challenge: str = Field(min_length=16, max_length=100,
+                           description="random text the hub signs, proving it holds its key")
 
 
 def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
@@ -64,11 +76,13 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
     def body(**values) -> dict:
         return {"hub": HUB_NAME, "hub_id": keys.hub_id, **values}
 
-    def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
+    def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+               ) -> tuple[str, str | None]:
+        """``(device id, its public key or None)`` of the bearer token; 401 otherwise."""
         if credentials is None or not credentials.credentials:
             raise HubError(401, "no_token", "this kiosk is not enrolled with the hub")
         with engine.connect() as connection:
-            found = device_for_token(connection, credentials.credentials)
+            found = device_identity(connection, credentials.credentials)
         if found is None:
             raise HubError(401, "bad_token", "the hub does not know this kiosk's token: "
                                              "enroll it again")
@@ -78,18 +92,37 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
     def health() -> dict:
         return body(api_version=API_VERSION, time=now_iso())
 
+    def signed(values: dict) -> Response:
+        data = json.dumps(body(**values), ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        return Response(data, media_type="application/json",
+                        headers={"X-Kiosk-Hub-Signature": keys.sign(data)})
+
+    @app.post("/api/v1/hello", summary="Prove this is the hub whose key an enrollment code names")
+    def hello(request: HelloRequest) -> dict:
+        public = keys.public()
+        proof = keys.sign(HELLO + hello_message(request.challenge, public["encryption_key"]))
+        return body(**public, proof=proof)
+
     @app.post("/api/v1/enroll", summary="Exchange a one-time code for a device token")
-    def enroll(request: EnrollRequest) -> dict:
+    def enroll(request: EnrollRequest, http: Request) -> Response:
         try:
-            granted = redeem_code(engine, request.code, request.device_id)
+            granted = redeem_code(engine, request.code, request.device_id, request.public_key)
         except EnrollError as error:
+            log_refused_enrollment(http, request.code, request.device_id, error.reason)
             raise HubError(403, f"code_{error.reason}", str(error)) from None
-        return body(**granted, **keys.public())
+        return signed({**granted, **keys.public()})
 
     @app.post("/api/v1/batches", summary="Store a batch of one device's outbox rows",
               openapi_extra={"requestBody": BATCH_BODY}, responses=BATCH_RESPONSES)
-    async def batches(request: Request, device_id: str = Depends(device)) -> Response:
-        batch = _parse_batch(await read_body(request), device_id)
+    async def batches(request: Request, who: tuple = Depends(device)) -> Response:
+        device_id, device_key = who
+        data = await read_body(request)
+        refusal = await run_in_threadpool(prove_batch, engine, device_id, device_key, data,
+                                          request.headers)
+        if refusal is not None:
+            raise HubError(*refusal)
+        batch = _parse_batch(data, device_id)
         outbox_last = batch.get("outbox_last_seq")  # optional: kiosks before it send none
         result = await run_in_threadpool(
             ingest_batch, engine, device_id, batch["records"],
@@ -103,7 +136,7 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
                         headers={"X-Kiosk-Hub-Signature": keys.sign(ack)})
 
     @app.get("/api/v1/lessons/current", summary="The newest published lesson pack")
-    def lessons_current(_: str = Depends(device)) -> Response:
+    def lessons_current(_: tuple = Depends(device)) -> Response:
         pack = current_pack(engine)
         if pack is None:
             raise HubError(404, "no_pack", "no lesson pack has been published")
@@ -114,7 +147,7 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
 
     @app.get("/api/v1/lessons/packs/{version}", summary="A lesson pack file (HTTP Range allowed)",
              response_class=FileResponse)
-    def lesson_pack(version: int, _: str = Depends(device)):
+    def lesson_pack(version: int, _: tuple = Depends(device)):
         path = pack_path(engine, packs_dir, version)
         if path is None:
             raise HubError(404, "no_pack", f"there is no lesson pack {version}")
@@ -122,6 +155,14 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
 
     install_dashboard(app, engine, keys, packs_dir=packs_dir)  # ward staff pages, signed in
     return app
+
+
+def log_refused_enrollment(http: Request, code: str, device_id: str, reason: str) -> None:
+    """Log a refused enrollment for the admin, without the secret: only the code's first two
+    characters, the device id and the client's address."""
+    address = http.client.host if http.client else "unknown"
+    log.warning("enrollment refused (%s) for device %s from %s, code %s…", reason, device_id,
+                address, code[:2])
 
 
 def _parse_batch(data: bytes, device_id: str) -> dict:

@@ -92,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_devices)
 
+    device = commands.add_parser("device", parents=[common], help="one kiosk: re-enroll it")
+    device_actions = device.add_subparsers(metavar="ACTION")
+    again = device_actions.add_parser(
+        "reenroll", parents=[common],
+        help="revoke a kiosk's token and key now and make a code only that kiosk can redeem "
+             "(a reinstall, a lost or stolen key)")
+    again.add_argument("device_id", metavar="DEVICE_ID")
+    again.add_argument("--point", metavar="NAME", help="its help point (default: unchanged)")
+    again.add_argument("--hours", type=float, default=24.0, help="code valid for (default 24)")
+    again.add_argument("--json", action="store_true")
+    again.set_defaults(handler=_reenroll)
+
     report = commands.add_parser("report", parents=[common],
                                  help="the ward report (as on the dashboard) as JSON, CSV or XLSX")
     report.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD",
@@ -203,13 +215,43 @@ def _tls_files(args, hub):
 def _enroll_code(args) -> int:
     from datetime import timedelta
 
-    from kiosk.hub.devices import make_code
+    from kiosk.hub.enrollment import EnrollError, make_code
 
-    made = make_code(_hub(args).engine, args.point, lifetime=timedelta(hours=args.hours))
-    _out(args, {"code": made["code"], "expires_at": made["expires_at"], "point": args.point},
-         f"Enrollment code for {args.point}: {made['code']}\n(one use, valid until "
+    hub = _hub(args)
+    try:
+        made = make_code(hub.engine, args.point, keys=hub.keys,
+                         lifetime=timedelta(hours=args.hours))
+    except EnrollError as error:
+        return _refused(args, error)
+    _out(args, made, f"Enrollment code for {made['point']}: {made['code']}\n(one use, valid "
+                     f"until {made['expires_at']} UTC; it also names this hub's key, so a kiosk "
+                     "refuses any other machine)")
+    return 0
+
+
+def _reenroll(args) -> int:
+    from datetime import timedelta
+
+    from kiosk.hub.enrollment import EnrollError, reenroll
+
+    hub = _hub(args)
+    try:
+        made = reenroll(hub.engine, args.device_id, keys=hub.keys, point=args.point,
+                        lifetime=timedelta(hours=args.hours))
+    except EnrollError as error:
+        return _refused(args, error)
+    _out(args, {**made, "device_id": args.device_id},
+         f"{args.device_id}: its token and key are revoked now.\nCode to enroll it again at "
+         f"{made['point']}: {made['code']}\n(only this kiosk can use it; valid until "
          f"{made['expires_at']} UTC)")
     return 0
+
+
+def _refused(args, error: Exception) -> int:
+    print(f"kiosk-hub: {error}; nothing was changed", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": str(error)}, ensure_ascii=False))
+    return 1
 
 
 def _import(args) -> int:
@@ -218,12 +260,13 @@ def _import(args) -> int:
     hub = _hub(args)
     report = import_bundles(hub.engine, hub.keys, args.bundles)
     lines = [f"{item['file']}: " + (f"refused — {item['reason']}" if item["refused_whole"] else
-                                    f"{item['new']} new, {item['already_present']} already "
-                                    f"present, {item['updated']} updated, "
-                                    f"{len(item['refused'])} refused")
+                                    f"{item['outcome'].replace('_', ' ')} — {item['new']} new, "
+                                    f"{item['already_present']} already present, "
+                                    f"{item['updated']} updated, "
+                                    f"{len(item['refused'])} records refused")
              for item in report["bundles"]]
     _out(args, report, "\n".join(lines))
-    return 1 if any(item["refused_whole"] for item in report["bundles"]) else 0
+    return 1 if report["totals"]["bundles_refused"] or report["totals"]["refused"] else 0
 
 
 def _stats(args) -> int:

@@ -46,12 +46,12 @@ def start_hub(data_dir: Path, *, db: str | None = None, options: tuple = (),
     with one kiosk enrolled through the real API when ``with_kiosk`` (its token and device id
     kept). Raises ``RuntimeError`` when the hub does not start within ``START_TIMEOUT_S``."""
     from kiosk.db import connect, device_id
-    from kiosk.hub.devices import make_code
+    from kiosk.hub.enrollment import make_code
     from kiosk.hub.site import open_hub
     from kiosk.sync.enroll import enroll, enrollment
 
     hub = open_hub(db, data_dir)
-    code = make_code(hub.engine, "Nhà văn hóa tổ 5")["code"]
+    code = make_code(hub.engine, "Nhà văn hóa tổ 5", keys=hub.keys)["code"]
     hub.close()
     port = _free_port()
     command = [sys.executable, "-m", "kiosk.hub", "serve", "--data-dir", str(data_dir),

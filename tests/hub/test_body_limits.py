@@ -13,8 +13,11 @@ from fastapi.testclient import TestClient
 
 from kiosk.hub import body_limits
 from kiosk.hub.api import create_app
-from kiosk.hub.devices import make_code
+from kiosk.hub.enrollment import make_code
 from kiosk.ids import uuid7
+from kiosk.sync import identity
+
+KEYS: dict = {}  # device id -> its private key
 
 
 @pytest.fixture
@@ -23,11 +26,21 @@ def api(hub_engine, hub_keys, tmp_path):
 
 
 def _enrolled(api, engine) -> tuple[str, dict]:
-    device = uuid7()
+    """A device enrolled with its own key; its headers carry its token (``_signed`` adds the
+    signature of a body, as a kiosk sends it)."""
+    device, key = uuid7(), identity.new_key()
+    KEYS[device] = key
     answer = api.post("/api/v1/enroll", json={"code": make_code(engine, "Tổ 1")["code"],
-                                              "device_id": device})
+                                              "device_id": device,
+                                              "public_key": identity.public_text(key)})
     assert answer.status_code == 200, answer.text
     return device, {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def _signed(device: str, inflated: bytes, headers: dict) -> dict:
+    key = KEYS[device]
+    return {**headers, "X-Kiosk-Signature": identity.sign(key, identity.BATCH, inflated),
+            "X-Kiosk-Key": identity.public_text(key)}
 
 
 def _refused(answer, status: int) -> None:
@@ -77,13 +90,14 @@ def test_damaged_trailing_or_foreign_compression_is_a_plain_400_or_415(api, hub_
     good = {"device_id": device, "first_seq": 1, "last_seq": 1, "records": [
         {"seq": 1, "record_type": "lesson_run",
          "record": {"id": uuid7(), "device_id": device, "revision": 1}}]}
-    packed = gzip.compress(json.dumps(good).encode())
-    gz = {**headers, "Content-Encoding": "gzip"}
+    plain = json.dumps(good).encode()
+    packed = gzip.compress(plain)
+    gz = {**_signed(device, plain, headers), "Content-Encoding": "gzip"}
     _refused(api.post("/api/v1/batches", content=packed[:-9], headers=gz), 400)
     _refused(api.post("/api/v1/batches", content=b"not gzip at all", headers=gz), 400)
     _refused(api.post("/api/v1/batches", content=packed + b"junk", headers=gz), 400)
     _refused(api.post("/api/v1/batches", content=packed,
-                      headers={**headers, "Content-Encoding": "br"}), 415)
+                      headers={**gz, "Content-Encoding": "br"}), 415)
     answer = api.post("/api/v1/batches", content=packed, headers=gz)
     assert answer.status_code == 200 and answer.json()["new"] == 1
 
@@ -93,7 +107,8 @@ def test_a_batch_just_under_the_cap_is_stored(api, hub_engine):
     rows = [{"seq": n, "record_type": "lesson_run",
              "record": {"id": uuid7(), "device_id": device, "revision": 1, "pad": "x" * 3000}}
             for n in range(1, 1001)]  # about 3 MB, the size kiosk.sync.push sends at most
-    body = json.dumps({"device_id": device, "first_seq": 1, "last_seq": 1000, "records": rows})
-    answer = api.post("/api/v1/batches", content=gzip.compress(body.encode()),
-                      headers={**headers, "Content-Encoding": "gzip"})
+    body = json.dumps({"device_id": device, "first_seq": 1, "last_seq": 1000,
+                       "records": rows}).encode()
+    answer = api.post("/api/v1/batches", content=gzip.compress(body),
+                      headers={**_signed(device, body, headers), "Content-Encoding": "gzip"})
     assert answer.status_code == 200 and answer.json()["new"] == 1000

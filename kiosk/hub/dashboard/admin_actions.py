@@ -20,7 +20,7 @@ from kiosk.hub.dashboard.admin_view import (UploadError, import_body, kiosks_bod
                                             safe_name, temporary_folder, unpack_lessons)
 from kiosk.hub.dashboard.render import t
 from kiosk.hub.dashboard.web import Refused, Web
-from kiosk.hub.devices import make_code
+from kiosk.hub.enrollment import MAX_POINT_CHARS, EnrollError, make_code
 from kiosk.hub.imports import import_bundles
 from kiosk.hub.packs import PublishError, publish
 from kiosk.hub.schema import lesson_packs
@@ -51,18 +51,22 @@ def add_routes(router: APIRouter, web: Web) -> None:
         return await run_in_threadpool(_made_code, request, context, dict(form))
 
     def _made_code(request, context, form: dict) -> Response:
-        point = str(form.get("point", "")).strip()[:200]
+        point = str(form.get("point", "")).strip()
         try:
             hours = float(form.get("hours") or 24)
         except ValueError:
             hours = 0
         made, error = None, None
-        if not point:
+        if not point or len(point) > MAX_POINT_CHARS:
             error = "point_needed"
         elif not 1 <= hours <= 168:
             error = "bad_hours"
         else:
-            made = make_code(web.engine, point, lifetime=timedelta(hours=hours))
+            try:
+                made = make_code(web.engine, point, keys=web.keys,
+                                 lifetime=timedelta(hours=hours))
+            except EnrollError:
+                error = "point_needed"
         body = kiosks_body(web.engine, context.lang, context.csrf, admin=True, made=made,
                            error=error)
         return web.html(request, context, body, title=t(context.lang, "nav.kiosks"),

@@ -51,7 +51,7 @@ def kiosks_body(engine, lang: str, csrf: str, *, admin: bool, made: dict | None 
             f'<form class="card" method="post" action="/dashboard/kiosks">{hidden_csrf(csrf)}'
             f'{_card_heading(lang, "new_code")}'
             f'<label>{esc(t(lang, "point"))}<input name="point" list="points" required '
-            f'maxlength="200"></label><datalist id="points">{options}</datalist>'
+            f'maxlength="120"></label><datalist id="points">{options}</datalist>'
             f'<label>{esc(t(lang, "valid_hours"))}<input name="hours" type="number" min="1" '
             f'max="168" value="24" required></label>'
             f'<button type="submit">{esc(t(lang, "make_code"))}</button></form>')
