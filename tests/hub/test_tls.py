@@ -14,6 +14,8 @@ import sys
 import httpx
 import pytest
 
+from kiosk.hub.enrollment import make_code
+from kiosk.hub.site import open_hub
 from kiosk.hub.tls import TLSFiles
 
 from tests.hub.hostile_client import start_hub
@@ -42,6 +44,7 @@ def test_a_self_signed_hub_is_reachable_only_with_its_certificate_pinned(tmp_pat
         with pytest.raises(httpx.HTTPError):  # and no plain HTTP on the same port
             httpx.get(f"http://127.0.0.1:{hub.port}/api/v1/health", timeout=10).raise_for_status()
         first = files.fingerprint()
+        _kiosk_enrolls_only_trusting_the_certificate(tmp_path, data, hub.port, files.cert)
     finally:
         hub.stop()
     again = start_hub(data, options=("--tls-self-signed",), with_kiosk=False)
@@ -50,6 +53,25 @@ def test_a_self_signed_hub_is_reachable_only_with_its_certificate_pinned(tmp_pat
         assert _health(again.port, _pinned(files.cert))["hub"] == "kiosk-hub"
     finally:
         again.stop()
+
+
+def _kiosk_enrolls_only_trusting_the_certificate(tmp_path, hub_data, port, cert) -> None:
+    """``kiosk enroll`` over HTTPS: refused in plain words while the kiosk does not trust the
+    certificate, enrolled once ``SSL_CERT_FILE`` names it (README, "Security")."""
+    hub = open_hub(data_dir=hub_data)
+    code = make_code(hub.engine, "Tổ 1", keys=hub.keys)["code"]
+    hub.close()
+
+    def enroll(**env):
+        return subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "k"),
+                               "enroll", "--hub", f"https://127.0.0.1:{port}", "--code", code],
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, **env})
+
+    untrusted = enroll()
+    assert untrusted.returncode != 0 and "Traceback" not in untrusted.stderr
+    trusted = enroll(SSL_CERT_FILE=str(cert))
+    assert trusted.returncode == 0, trusted.stderr
 
 
 def test_a_given_certificate_is_served(tmp_path):
