@@ -122,3 +122,21 @@ def test_failed_sign_ins_are_logged_without_secrets(hub, caplog):
     text = caplog.text
     assert NAME in text and STRANGER in text and "an unknown name" in text
     assert "my-secret-guess" not in text and "typed-as-name" not in text
+
+
+def test_refused_enrollments_are_logged_without_the_code(hub_engine, hub_keys, tmp_path, caplog):
+    from fastapi.testclient import TestClient
+
+    from kiosk.hub.api import create_app
+    from kiosk.ids import uuid7
+    from kiosk.sync import identity
+
+    api = TestClient(create_app(hub_engine, hub_keys, packs_dir=tmp_path))
+    code, device = "ZQ7P-XXXX-YYYY-WWWW", uuid7()
+    with caplog.at_level(logging.WARNING, logger="kiosk.hub.api"):
+        answer = api.post("/api/v1/enroll", json={
+            "code": code, "device_id": device,
+            "public_key": identity.public_text(identity.new_key())})
+    assert answer.status_code == 403
+    assert "enrollment refused" in caplog.text and device in caplog.text
+    assert "ZQ" in caplog.text and "ZQ7P" not in caplog.text
