@@ -10,7 +10,7 @@ a kiosk believe records arrived that did not. The acknowledgement is sent only a
 from __future__ import annotations
 
 import json
-import zlib
+import logging
 
 import orjson
 from pathlib import Path
@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.hub import API_VERSION, HUB_NAME
+from kiosk.hub.body_limits import BodyLimit, BodyRefused, read_body
 from kiosk.hub.dashboard import install as install_dashboard
 from kiosk.hub.database import now_iso
 from kiosk.hub.batch_proof import prove_batch
@@ -36,9 +37,8 @@ from kiosk.hub.openapi_shapes import BATCH_BODY, BATCH_RESPONSES
 from kiosk.hub.packs import current_pack, pack_path
 from kiosk.sync.identity import HELLO, hello_message
 
-MAX_BODY_BYTES = 64 * 1024 * 1024      # a compressed batch
-MAX_INFLATED_BYTES = 256 * 1024 * 1024  # the same batch inflated: refuses gzip bombs
 MAX_ROWS = 20_000
+log = logging.getLogger(__name__)
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
@@ -70,6 +70,7 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
                   docs_url=None, redoc_url=None)
     bearer = HTTPBearer(auto_error=False, description="the device token given at enrollment")
     _install_error_handlers(app)
+    app.add_middleware(BodyLimit)  # every body a capped stream (inside: its 413 is identified)
     app.add_middleware(_IdentifyHub, hub_id=keys.hub_id)
 
     def body(**values) -> dict:
@@ -104,10 +105,11 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
         return body(**public, proof=proof)
 
     @app.post("/api/v1/enroll", summary="Exchange a one-time code for a device token")
-    def enroll(request: EnrollRequest) -> Response:
+    def enroll(request: EnrollRequest, http: Request) -> Response:
         try:
             granted = redeem_code(engine, request.code, request.device_id, request.public_key)
         except EnrollError as error:
+            log_refused_enrollment(http, request.code, request.device_id, error.reason)
             raise HubError(403, f"code_{error.reason}", str(error)) from None
         return signed({**granted, **keys.public()})
 
@@ -115,7 +117,7 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
               openapi_extra={"requestBody": BATCH_BODY}, responses=BATCH_RESPONSES)
     async def batches(request: Request, who: tuple = Depends(device)) -> Response:
         device_id, device_key = who
-        data = await _read_body(request)
+        data = await read_body(request)
         refusal = await run_in_threadpool(prove_batch, engine, device_id, device_key, data,
                                           request.headers)
         if refusal is not None:
@@ -155,25 +157,12 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
     return app
 
 
-async def _read_body(request: Request) -> bytes:
-    """The request body, inflated if gzip-compressed; bounded both ways."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise HubError(413, "too_large", "the batch is too large: send fewer records at once")
-    data = await request.body()
-    if len(data) > MAX_BODY_BYTES:
-        raise HubError(413, "too_large", "the batch is too large: send fewer records at once")
-    if request.headers.get("content-encoding", "").lower() == "gzip":
-        inflater = zlib.decompressobj(wbits=31)
-        try:
-            data = inflater.decompress(data, MAX_INFLATED_BYTES)
-        except zlib.error:
-            raise HubError(400, "bad_batch", "the batch is damaged (bad compression)") from None
-        if inflater.unconsumed_tail:
-            raise HubError(413, "too_large", "the batch is too large: send fewer records")
-        if not inflater.eof:
-            raise HubError(400, "bad_batch", "the batch is cut short")
-    return data
+def log_refused_enrollment(http: Request, code: str, device_id: str, reason: str) -> None:
+    """Log a refused enrollment for the admin, without the secret: only the code's first two
+    characters, the device id and the client's address."""
+    address = http.client.host if http.client else "unknown"
+    log.warning("enrollment refused (%s) for device %s from %s, code %s…", reason, device_id,
+                address, code[:2])
 
 
 def _parse_batch(data: bytes, device_id: str) -> dict:
@@ -214,6 +203,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _hub_error(_, error: HubError):
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return answer(error.status, error.error, error.message, headers)
+
+    @app.exception_handler(BodyRefused)
+    async def _body_refused(_, error: BodyRefused):
+        return answer(error.status, error.error, error.message)
 
     @app.exception_handler(BatchError)
     async def _batch_error(_, error: BatchError):

@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (0.0.0.0: every network of this computer)")
     serve.add_argument("--port", type=int, default=8750)
+    tls = serve.add_mutually_exclusive_group()
+    tls.add_argument("--tls-cert", metavar="FILE",
+                     help="serve HTTPS with this certificate (PEM; with --tls-key)")
+    tls.add_argument("--tls-self-signed", action="store_true",
+                     help="serve HTTPS with a self-signed certificate made on the first start "
+                          "and kept in the data folder")
+    serve.add_argument("--tls-key", metavar="FILE", help="the private key of --tls-cert (PEM)")
     serve.set_defaults(handler=_serve)
 
     code = commands.add_parser("enroll-code", parents=[common],
@@ -170,13 +177,39 @@ def _serve(args) -> int:
     import uvicorn
 
     from kiosk.hub.api import create_app
+    from kiosk.hub.tls import TLSError
 
+    if bool(args.tls_cert) != bool(args.tls_key) or (args.tls_key and args.tls_self_signed):
+        print("kiosk-hub: give --tls-cert and --tls-key together, or --tls-self-signed",
+              file=sys.stderr)
+        return 2
     hub = _hub(args)
+    try:
+        tls = _tls_files(args, hub)
+    except TLSError as error:
+        print(f"kiosk-hub: {error}", file=sys.stderr)
+        return 1
     app = create_app(hub.engine, hub.keys, packs_dir=hub.packs_dir)
-    print(f"kiosk-hub {hub.keys.hub_id} listening on http://{args.host}:{args.port} "
+    scheme = "https" if tls else "http"
+    print(f"kiosk-hub {hub.keys.hub_id} listening on {scheme}://{args.host}:{args.port} "
           f"(database: {hub.engine.url.render_as_string(hide_password=True)})", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if tls:
+        print(f"TLS certificate {tls.cert} SHA-256 {tls.fingerprint()}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                ssl_certfile=str(tls.cert) if tls else None,
+                ssl_keyfile=str(tls.key) if tls else None)
     return 0
+
+
+def _tls_files(args, hub):
+    """The certificate and key to serve HTTPS with, or ``None`` for plain HTTP."""
+    from kiosk.hub import tls
+
+    if args.tls_self_signed:
+        return tls.self_signed(hub.data_dir, host=args.host, hub_id=hub.keys.hub_id)
+    if args.tls_cert:
+        return tls.given(args.tls_cert, args.tls_key)
+    return None
 
 
 def _enroll_code(args) -> int:
