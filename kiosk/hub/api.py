@@ -5,6 +5,11 @@ page for success (DESIGN.md lesson 8): the ``X-Kiosk-Hub`` header carries the hu
 JSON body carries ``"hub": "kiosk-hub"``. A batch acknowledgement is also signed with the hub's
 Ed25519 key (``X-Kiosk-Hub-Signature`` over the exact body), so not even a meddling proxy can make
 a kiosk believe records arrived that did not. The acknowledgement is sent only after the commit.
+
+The other way round, every writer is proven (DESIGN.md invariant 9): ``/hello`` lets a kiosk check,
+before it sends an enrollment code, that this hub holds the key the code names; ``/enroll`` takes
+the kiosk's own public key (and never takes over a known device: ``kiosk.hub.enrollment``); every
+batch must carry the device's signature once it has a key (``kiosk.hub.batch_proof``).
 """
 
 from __future__ import annotations

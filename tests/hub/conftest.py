@@ -149,6 +149,8 @@ def enrolled_offline(db, engine, keys: HubKeys, point: str = "Nhà văn hóa t�
 
 def client_via(db, url: str, timeout: float = 5.0) -> HubClient:
     """A client with ``db``'s enrollment that talks to ``url`` (e.g. a fault proxy)."""
+    from kiosk.sync.identity import ensure_key
+
     found = enrollment(db)
     return HubClient(url, token=found.device_token, hub_id=found.hub_id,
-                     signing_key=found.signing_key, timeout=timeout)
+                     signing_key=found.signing_key, timeout=timeout, device_key=ensure_key(db))

@@ -274,3 +274,59 @@ def test_an_impostor_hub_is_refused_before_the_code_is_sent(live_hub, make_kiosk
     with pytest.raises(EnrollFailed, match="old-style or mistyped"):
         enroll(db, live_hub.url, "K7PD-3QXA-9MRT")
     assert enroll(db, live_hub.url, code.lower().replace("-", " ")).point == "Tổ 5"
+
+
+def test_the_upsert_itself_keeps_the_owner_even_when_the_look_up_misses_a_race(
+        hub_engine, monkeypatch):
+    """The look-up that names refused rows can lose a race with another device's delivery; the
+    conflict clause still compares the owner, so the record is never overwritten."""
+    from kiosk.hub import ingest
+
+    owner, intruder, record_id = str(uuid.uuid4()), str(uuid.uuid4()), uuid7()
+    record = {"id": record_id, "device_id": owner, "revision": 1, "lesson_id": "mine"}
+    ingest.ingest_batch(hub_engine, owner, [{"seq": 1, "record_type": "lesson_run",
+                                             "record": record}])
+    before = _records(hub_engine)
+    real, calls = ingest._foreign, []
+
+    def missed_first(*args):  # the race: the look-up before the upsert sees nothing
+        calls.append(args)
+        return set() if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(ingest, "_foreign", missed_first)
+    for revision in (1, 7):
+        calls.clear()
+        stolen = {**record, "device_id": intruder, "revision": revision, "lesson_id": "theirs"}
+        result = ingest.ingest_batch(hub_engine, intruder, [
+            {"seq": revision, "record_type": "lesson_run", "record": stolen}])
+        if hub_engine.dialect.name == "postgresql":  # where the race can happen: named too
+            assert result.refused == [{"seq": revision, "reason": ingest.FOREIGN}]
+            assert result.new == result.updated == result.already_present == 0
+    assert _records(hub_engine) == before  # SQLite holds the write lock: no race to lose
+
+
+def test_an_admin_re_enrolls_a_kiosk_from_the_dashboard(live_hub, make_kiosk, tmp_path):
+    import re
+
+    from tests.hub.dashboard_helpers import VIEWER, dashboard_app, signed_in
+
+    db, _ = make_kiosk()
+    enrolled(db, live_hub, "Tổ 5")
+    device = device_id(db)
+    app = dashboard_app(live_hub.engine, live_hub.keys, tmp_path / "packs")
+    viewer, viewer_token = signed_in(app, VIEWER)
+    denied = viewer.post("/dashboard/kiosks/reenroll",
+                         data={"device_id": device, "csrf": viewer_token})
+    assert denied.status_code == 403
+    client, token = signed_in(app)
+    assert "/dashboard/kiosks/reenroll" in client.get("/dashboard/kiosks").text
+    page = client.post("/dashboard/kiosks/reenroll", data={"device_id": device, "csrf": token})
+    assert page.status_code == 200 and device in page.text
+    code = re.search(r'data-k="code">([A-Z2-9-]{24})<', page.text).group(1)
+    add_records(db, 2)
+    with client_for(db) as hub_client:  # revoked at once
+        assert sync_round(db, hub_client).error_kind == "not_enrolled"
+    assert enroll(db, live_hub.url, code).point == "Tổ 5"
+    unknown = client.post("/dashboard/kiosks/reenroll",
+                          data={"device_id": str(uuid.uuid4()), "csrf": token})
+    assert unknown.status_code == 400 and "không biết máy kiosk này" in unknown.text
