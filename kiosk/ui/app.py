@@ -1,5 +1,6 @@
 """Starting the kiosk application."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -42,6 +43,10 @@ def run_app(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False)
     """Run the kiosk until it is closed; returns the exit status."""
     app = create_application()
     window, worker = build_window(data_dir, mode=mode, fullscreen=fullscreen)
+    if os.environ.get("KIOSK_INSPECT_SOCKET"):  # real-use tests only: nothing listens otherwise
+        from kiosk.ui.inspector import Inspector
+
+        Inspector(os.environ["KIOSK_INSPECT_SOCKET"], window)
     if fullscreen:
         # Cover the whole screen even where no window manager honours the full-screen request.
         window.setGeometry(app.primaryScreen().geometry())
