@@ -90,6 +90,10 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
                           border: 3px solid {p.border}; border-radius: 10px; padding: 4px;
                           min-height: 56px; }}
     QLabel[role="error"] {{ color: {p.warning_text}; font-weight: bold; }}
+    QFrame[role="dialog"] {{ background: {p.background}; border: 5px solid {p.border};
+                             border-radius: 18px; }}
+    QPushButton[role="cue"] {{ background: {p.tip_bg}; border: 2px dashed {p.border};
+                               font-weight: bold; }}
     QFrame[role="bar"] {{ background: {p.surface}; border-bottom: 2px solid {p.border}; }}
     QPushButton {{ min-height: {TOUCH_MIN_PX}px; min-width: {TOUCH_MIN_PX}px; padding: 6px 20px;
                    border-radius: 12px; border: 3px solid {p.border}; background: {p.surface};
