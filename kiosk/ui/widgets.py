@@ -42,7 +42,12 @@ class TallButton(QPushButton):
     def _wrap(self) -> None:
         from kiosk.ui.text_fit import wrap_lines
 
-        room = self.width() - 2 * 24 - 8  # the style sheet's padding and border
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        room = self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option,
+                                           self).width() - 4
         metrics = self.fontMetrics()
         lines = wrap_lines(self._full, metrics, room) if room > 40 else self._full.split("\n")
         shown = "\n".join(lines)
@@ -200,18 +205,19 @@ class TopBar(QFrame):
 
 
 class ScrollWithCue(QWidget):
-    """A kinetic scroll area with a "more below" cue under it, shown whenever content is
-    hidden below; tapping the cue scrolls down a page. Call ``refresh(language)``."""
+    """A kinetic scroll area with a "more below" cue laid over its bottom edge whenever
+    content is hidden below (so the cue takes no room from the content); tapping the cue
+    scrolls down a page. Call ``refresh(language)`` for its words."""
 
     def __init__(self, content: QWidget, parent: QWidget):
         super().__init__(parent)
         self.area = scroll_area(content, self)
+        self.area.setMinimumHeight(0)  # the fixed texts above come first when room is short
+        self.area.verticalScrollBar().setMinimumHeight(0)
         self.cue = button("", self, "cue")
         self.cue.setObjectName("more_below")
         self.cue.hide()
-        layout = column(self, margins=0, spacing=6)
-        layout.addWidget(self.area, 1)
-        layout.addWidget(self.cue)
+        column(self, margins=0, spacing=0).addWidget(self.area)
         bar = self.area.verticalScrollBar()
         bar.valueChanged.connect(self._update_cue)
         bar.rangeChanged.connect(self._update_cue)
@@ -219,13 +225,24 @@ class ScrollWithCue(QWidget):
 
     def refresh(self, language: str) -> None:
         self.cue.setText(ui_text("scroll.more_below", language))
+        self._place_cue()
 
     def to_top(self) -> None:
         self.area.verticalScrollBar().setValue(0)
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_cue()
+
+    def _place_cue(self) -> None:
+        height = min(self.cue.sizeHint().height(), self.height())
+        self.cue.setGeometry(0, self.height() - height, self.width(), height)
+        self.cue.raise_()
+
     def _update_cue(self, *_) -> None:
         bar = self.area.verticalScrollBar()
         self.cue.setVisible(bar.value() < bar.maximum())
+        self._place_cue()
 
 
 def column(parent: QWidget | None = None, margins: int = 24, spacing: int = 16) -> QVBoxLayout:

@@ -35,7 +35,9 @@ def _short(text: str) -> str:
 
 def _window_off_screen(screen, window) -> list[str]:
     sx, sy, sw, sh = screen
-    x, y, w, h = window["frame"]
+    # The window itself, not Qt's frame estimate: that keeps stale decoration extents after
+    # the window manager makes a window full screen.
+    x, y, w, h = window["rect"]
     if x < sx or y < sy or x + w > sx + sw or y + h > sy + sh:
         return [f"window {window['class']} {w}×{h} at ({x},{y}) goes past the screen"]
     return []
@@ -81,8 +83,9 @@ def _fully_visible(w) -> bool:
 
 
 def _overlaps(widgets) -> list[str]:
-    """Two texts drawn on top of each other (neither inside the other)."""
-    texts = [w for w in widgets if w.get("text") and w["visible"]]
+    """Two texts drawn on top of each other (neither inside the other). The "more below" cue
+    is laid over the bottom of its scroll area on purpose, and is left out."""
+    texts = [w for w in widgets if w.get("text") and w["visible"] and w["name"] != CUE]
     parents = {w["id"]: w["parent"] for w in widgets}
     found = []
     for i, a in enumerate(texts):
