@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QRect
 from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtNetwork import QLocalServer
 from PySide6.QtWidgets import (QAbstractButton, QAbstractScrollArea, QApplication, QDialog,
-                               QLabel, QPushButton, QStyle, QStyleOptionButton, QWidget)
+                               QLabel, QPushButton, QScrollArea, QStyle, QStyleOptionButton, QWidget)
 
 _SLACK = 1  # px: rounding between layout and measurement
 
@@ -104,7 +104,8 @@ def _describe(widget: QWidget, window: int) -> dict:
                      clipped=needed[0] > room[0] + _SLACK or needed[1] > room[1] + _SLACK)
     if isinstance(widget, QAbstractScrollArea):
         bar = widget.verticalScrollBar()
-        entry["scroll"] = {"value": bar.value(), "max": bar.maximum(), "page": bar.pageStep()}
+        entry["scroll"] = {"value": bar.value(), "max": bar.maximum(), "page": bar.pageStep(),
+                           "area": isinstance(widget, QScrollArea)}
     return entry
 
 

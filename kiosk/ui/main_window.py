@@ -261,6 +261,9 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def _show(self, screen) -> None:
+        from kiosk.ui.widgets import set_cue_language
+
+        set_cue_language(self.session.language)
         self.thanks_timer.stop()
         if self._narrator and screen is not self._screens.get("step"):
             self._narrator.stop()  # reading aloud belongs to the step on screen
@@ -341,6 +344,9 @@ class MainWindow(QMainWindow):
 
     # language, look, idle ----------------------------------------------------------------------
     def _on_language_did_change(self) -> None:
+        from kiosk.ui.widgets import set_cue_language
+
+        set_cue_language(self.session.language)
         if self.session.lesson:
             self.illustrations.prefetch(self.session.lesson, self.session.language)
         self.current().refresh(self.session.language)

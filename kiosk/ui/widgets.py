@@ -6,7 +6,7 @@ enum classes, a third of a bare window's start time. Everything else imports it 
 """
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.locale import ui_text
 
@@ -88,18 +88,19 @@ def label(text: str, parent: QWidget, role: str | None = None, wrap: bool = True
     return widget
 
 
-def scroll_area(content: QWidget, parent: QWidget):
-    """A vertical scroll area that follows a finger (kinetic scrolling), with no horizontal bar."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QScrollArea, QScroller
+_language = ["vi"]  # the resident's language, for cues made by code that has none to hand
 
-    area = QScrollArea(parent)
-    area.setWidget(content)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
-    return area
+
+def set_cue_language(language: str) -> None:
+    """Called by the main window when the language changes: the words of every new or
+    re-shown "more below" cue."""
+    _language[0] = language
+
+
+def scroll_area(content: QWidget, parent: QWidget) -> "ScrollWithCue":
+    """A vertical scroll area that follows a finger (kinetic scrolling), with no horizontal
+    bar, and a "more below" cue over its bottom edge whenever content is hidden below."""
+    return ScrollWithCue(content, parent)
 
 
 class Screen(QWidget):
@@ -204,45 +205,61 @@ class TopBar(QFrame):
         self.help.setText(ui_text("nav.help", language))
 
 
-class ScrollWithCue(QWidget):
+class ScrollWithCue(QScrollArea):
     """A kinetic scroll area with a "more below" cue laid over its bottom edge whenever
     content is hidden below (so the cue takes no room from the content); tapping the cue
-    scrolls down a page. Call ``refresh(language)`` for its words."""
+    scrolls down a page. ``refresh(language)`` sets its words (else the resident's)."""
 
     def __init__(self, content: QWidget, parent: QWidget):
         super().__init__(parent)
-        self.area = scroll_area(content, self)
-        self.area.setMinimumHeight(0)  # the fixed texts above come first when room is short
-        self.area.verticalScrollBar().setMinimumHeight(0)
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QScroller
+
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(self.viewport(),
+                              QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        self.setMinimumHeight(0)  # fixed texts around it come first when room is short
+        self.verticalScrollBar().setMinimumHeight(0)
         self.cue = button("", self, "cue")
         self.cue.setObjectName("more_below")
         self.cue.hide()
-        column(self, margins=0, spacing=0).addWidget(self.area)
-        bar = self.area.verticalScrollBar()
+        self._language: str | None = None
+        bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._update_cue)
         bar.rangeChanged.connect(self._update_cue)
         self.cue.clicked.connect(lambda: bar.setValue(bar.value() + bar.pageStep()))
 
+    @property
+    def area(self) -> QScrollArea:
+        return self
+
     def refresh(self, language: str) -> None:
-        self.cue.setText(ui_text("scroll.more_below", language))
-        self._place_cue()
+        self._language = language
+        self._update_cue()
 
     def to_top(self) -> None:
-        self.area.verticalScrollBar().setValue(0)
+        self.verticalScrollBar().setValue(0)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place_cue()
 
     def _place_cue(self) -> None:
-        height = min(self.cue.sizeHint().height(), self.height())
-        self.cue.setGeometry(0, self.height() - height, self.width(), height)
+        view = self.viewport().geometry()
+        height = min(self.cue.sizeHint().height(), view.height())
+        self.cue.setGeometry(view.left(), view.bottom() + 1 - height, view.width(), height)
         self.cue.raise_()
 
     def _update_cue(self, *_) -> None:
-        bar = self.area.verticalScrollBar()
-        self.cue.setVisible(bar.value() < bar.maximum())
-        self._place_cue()
+        bar = self.verticalScrollBar()
+        more = bar.value() < bar.maximum()
+        if more:
+            self.cue.setText(ui_text("scroll.more_below", self._language or _language[0]))
+            self._place_cue()
+        self.cue.setVisible(more)
 
 
 def column(parent: QWidget | None = None, margins: int = 24, spacing: int = 16) -> QVBoxLayout:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 PRIMARY_ROLES = ("go", "primary")
 CUE = "more_below"  # object name of the "more below" cue a screen shows when it scrolls
-SCROLL_CLASSES = ("QScrollArea",)
 OVERLAP_PX = 4
 
 
@@ -69,7 +68,7 @@ def _hidden_without_cue(widgets) -> list[str]:
     found = []
     for w in widgets:
         scroll = w.get("scroll")
-        if w["class"] in SCROLL_CLASSES and scroll and scroll["value"] < scroll["max"]:
+        if scroll and scroll.get("area") and scroll["value"] < scroll["max"]:
             found.append(f"content below the fold ({scroll['max'] - scroll['value']} px) "
                          "with no 'more below' cue")
         if (w["class"] in ("QPushButton", "TallButton") and w["role"] in PRIMARY_ROLES

@@ -86,11 +86,12 @@ class Kiosk:
             yield from window["widgets"]
 
     def find(self, text: str | None = None, *, classes=None, role=None, name=None,
-             exact: bool = True, dump: dict | None = None):
-        """The first visible widget whose text (whitespace folded) matches, or None."""
+             exact: bool = True, dump: dict | None = None, onscreen: bool = True):
+        """The first widget whose text (whitespace folded) matches, or None; with
+        ``onscreen`` (the default) only one that is at least partly in view."""
         wanted = _fold(text) if text is not None else None
         for w in self.widgets(dump):
-            if w["visible"] is None or (classes and w["class"] not in classes):
+            if (onscreen and w["visible"] is None) or (classes and w["class"] not in classes):
                 continue
             if (role and w["role"] != role) or (name and w["name"] != name):
                 continue
@@ -135,8 +136,35 @@ class Kiosk:
     def tap_text(self, text: str, **options) -> None:
         self.tap(self.wait_for(text, **options))
 
+    def scroll_into_view(self, text: str, **options) -> dict:
+        """Drag the scroll area up with the pointer (as a finger would) until the widget is
+        wholly in view; returns it. Each drag counts as a tap's worth of effort."""
+        for _ in range(12):
+            widget = self.wait_for(text, onscreen=False, **options)
+            if widget["visible"] and widget["visible"][3] >= widget["rect"][3]:
+                return widget
+            area = next(w for w in self.widgets() if w.get("scroll", {}).get("area")
+                        and w["visible"] and _inside(widget["rect"], w["rect"], x_only=True))
+            x, y, w, h = area["visible"]
+            below = widget["rect"][1] > y
+            start, end = (y + h * 3 // 4, y + h // 4) if below else (y + h // 4, y + h * 3 // 4)
+            moves = []
+            for step in range(1, 9):  # a finger's drag: a few moves at a finger's pace
+                moves += ["mousemove", str(x + w // 2), str(start + (end - start) * step // 8),
+                          "sleep", "0.03"]
+            self.x.run("xdotool", "mousemove", str(x + w // 2), str(start), "mousedown", "1",
+                       *moves, "sleep", "0.3", "mouseup", "1")
+            self.taps += 1
+            self.settled()
+        raise TimeoutError(f"could not scroll '{text}' into view")
+
     def key(self, *names: str) -> None:
         self.x.run("xdotool", "key", *names)
+
+
+def _inside(inner, outer, x_only: bool = False) -> bool:
+    fits_x = outer[0] <= inner[0] and inner[0] + inner[2] <= outer[0] + outer[2]
+    return fits_x if x_only else fits_x and outer[1] <= inner[1] <= outer[1] + outer[3]
 
 
 def _fold(text: str) -> str:
