@@ -50,6 +50,10 @@ def run_app(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False)
     if fullscreen:
         # Cover the whole screen even where no window manager honours the full-screen request.
         window.setGeometry(app.primaryScreen().geometry())
+        from PySide6.QtCore import Qt
+
+        # Kept above other windows, and it takes the focus back when it loses it.
+        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         window.showFullScreen()
     else:
         window.resize(1366, 768)

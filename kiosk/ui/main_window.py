@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the lesson modules load after the first paint
     from kiosk.lessons.model import Lesson
 
 THANKS_SECONDS = 8
+RECLAIM_FOCUS_MS = 300  # after losing the focus while locked
 _ACTIVITY: set = set()  # filled on first use: QEvent's enums are slow to create at start-up
 
 
@@ -480,6 +481,22 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     # window -----------------------------------------------------------------------------------
+    def changeEvent(self, event) -> None:
+        """A locked kiosk takes the focus back when another window takes it (Alt+Tab, a
+        program popping up under a window manager)."""
+        super().changeEvent(event)
+        from PySide6.QtCore import QEvent
+
+        if (event.type() == QEvent.Type.ActivationChange and not self._may_close
+                and not self.isActiveWindow()):
+            QTimer.singleShot(RECLAIM_FOCUS_MS, self._reclaim_focus)
+
+    def _reclaim_focus(self) -> None:
+        if self._may_close or QApplication.activeWindow() is not None:
+            return  # unlocked, or one of the kiosk's own dialogs has the focus
+        self.raise_()
+        self.activateWindow()
+
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if not self._painted:

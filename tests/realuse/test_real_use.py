@@ -35,3 +35,31 @@ def test_volunteer_records_one_person_at_the_largest_size(start_kiosk, artifacts
     (artifacts / f"volunteer-larger-{language}-taps.txt").write_text(f"{taps}\n")
     problems = kiosk.report()
     assert not problems, "\n" + problems
+
+
+INTRUDER = ("from PySide6.QtWidgets import QApplication, QLabel\n"
+            "app = QApplication([])\n"
+            "w = QLabel('intruder'); w.setWindowTitle('intruder'); w.resize(500, 300); w.show()\n"
+            "app.exec()\n")
+
+
+def test_the_locked_kiosk_takes_the_focus_back(start_kiosk, xsession):
+    import subprocess
+    import sys
+
+    from realuse.xsession import wait_until
+
+    kiosk = start_kiosk("focus")
+    kiosk.settled()
+    title = xsession.run("xdotool", "getactivewindow", "getwindowname").strip()
+    intruder = subprocess.Popen([sys.executable, "-c", INTRUDER], env=xsession.env)
+    try:
+        xsession.run("xdotool", "search", "--sync", "--name", "^intruder$", "windowactivate")
+        wait_until(lambda: xsession.run("xdotool", "getactivewindow",
+                                        "getwindowname").strip() == title, 15,
+                   "the kiosk to take the focus back")
+        kiosk.look("focus back")
+    finally:
+        intruder.terminate()
+        intruder.wait(timeout=10)
+    assert kiosk.dump()["active_window"] == "MainWindow"
