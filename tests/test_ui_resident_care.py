@@ -204,3 +204,17 @@ def test_a_long_title_shrinks_to_two_lines_in_the_bar(qtbot, window):
     lines = title.heightForWidth(title.width()) / title.fontMetrics().lineSpacing()
     assert title.width() > 200 and lines <= 3.2
     qtbot.waitUntil(lambda: title.height() >= title.heightForWidth(title.width()) - 2)
+
+
+@pytest.mark.parametrize("size_taps", [0, 1, 2])
+def test_the_phones_smallest_label_is_at_least_16_px_at_1366x768(qtbot, window, size_taps):
+    from kiosk.lessons import mockscreen
+
+    for _ in range(size_taps):
+        window.session.cycle_text_size()
+    practice_step(qtbot, window)
+    phone = window.step.phone
+    qtbot.waitUntil(lambda: phone.has_image())
+    qtbot.waitUntil(lambda: abs(phone.image_rect().width() - phone.width()) <= 2)
+    px_per_unit = phone.image_rect().height() / mockscreen.H
+    assert mockscreen.SMALLEST_TEXT * px_per_unit >= 16
