@@ -19,7 +19,7 @@ REWORKED_ELSEWHERE = pytest.mark.xfail(
 
 
 @pytest.mark.parametrize("size,language", COMBINATIONS)
-def test_resident_walks_two_lessons_and_rates(start_kiosk, data_dir, size, language):
+def test_resident_walks_lessons_and_rates(start_kiosk, data_dir, size, language):
     kiosk = start_kiosk(f"resident-{size}-{language}")
     journeys.resident_walk(kiosk, data_dir, size, language)
     problems = kiosk.report()
