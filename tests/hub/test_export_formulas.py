@@ -42,7 +42,8 @@ def _seed(engine) -> None:
 
 
 def _unsafe(text: str) -> bool:
-    return bool(text) and text.lstrip(" ")[0] in FORMULA_STARTS
+    stripped = text.lstrip(" ")
+    return bool(stripped) and stripped[0] in FORMULA_STARTS
 
 
 def test_the_csv_carries_no_cell_a_spreadsheet_would_run(hub_engine, tmp_path):
