@@ -18,6 +18,7 @@ from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.keys import HubKeys
 from kiosk.hub.schema import lesson_packs
 from kiosk.lessons.library import lesson_folders, validate_path
+from kiosk.lessons.validation import link_policy_summary
 from kiosk.sync.pack_format import (FORMAT, FORMAT_VERSION, LESSONS_ROOT, MANIFEST, SIGNATURE,
                                     file_digest)
 
@@ -30,11 +31,14 @@ def publish(engine: Engine, keys: HubKeys, packs_dir: Path, source: Path) -> dic
     """Sign and publish the lesson folder, or folder of lesson folders, at ``source``.
 
     Returns the pack's row (``version``, ``file_name``, ``sha256``, ``size``, ``lessons``,
-    ``published_at``). Raises ``PublishError`` (nothing published) if any lesson has a problem.
+    ``published_at``). Raises ``PublishError`` (nothing published) if any lesson has a problem,
+    a verified link off the official allow-list included (DESIGN.md invariant 11).
     """
     checked, problems = validate_path(source)
     if problems:
+        links = link_policy_summary(problems)
         raise PublishError("the lessons have problems, nothing was published:\n"
+                           + (f"{links}.\n" if links else "")
                            + "\n".join(str(p) for p in problems))
     packs_dir.mkdir(parents=True, exist_ok=True)
     with write_transaction(engine) as connection:  # one publisher at a time picks the number
