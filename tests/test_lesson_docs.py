@@ -30,3 +30,10 @@ def test_the_format_and_checking_docs_name_the_fields_and_the_commands():
     for words in ("180 days", "kiosk lessons validate", "python -m kiosk.lessons.sources_doc",
                   "official_domains.json", "checked_on"):
         assert words in procedure
+
+
+def test_the_readme_lists_every_bundled_lesson():
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Lessons"):readme.index("## How the code is laid out")]
+    for lesson in load_library().lessons:
+        assert f"`{lesson.id}`" in section
