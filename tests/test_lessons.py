@@ -7,30 +7,43 @@ import pytest
 
 from kiosk.lessons import BUNDLED_DIR
 from kiosk.lessons.library import load_library, validate_path
+from kiosk.lessons.official_links import official_hosts, official_link_problem
 from kiosk.lessons.validation import LANGUAGES
 
 LESSONS = load_library().lessons
-EXPECTED_APPS = {"vneid", "vssid", "etax", "ihanoi", "dichvucong", "safety"}
-CONFIRMED_URLS = {"https://vneid.gov.vn", "https://dichvucong.gov.vn"}
+EXPECTED_APPS = {"vneid", "vssid", "etax", "ihanoi", "dichvucong", "safety", "bank", "hocvuso"}
 
 
 def test_every_bundled_lesson_validates():
     checked, problems = validate_path(BUNDLED_DIR)
     assert problems == []
-    assert checked == len(LESSONS) >= 7
+    assert checked == len(LESSONS) >= 15
 
 
-def test_bundled_lessons_cover_the_six_services_with_5_to_10_steps():
-    assert {lesson.app for lesson in LESSONS} == EXPECTED_APPS
-    assert all(5 <= len(lesson.steps) <= 10 for lesson in LESSONS)
+def test_bundled_lessons_cover_the_services_with_5_to_14_steps():
+    assert EXPECTED_APPS <= {lesson.app for lesson in LESSONS}
+    too_short_or_long = {lesson.id: len(lesson.steps) for lesson in LESSONS
+                         if not 5 <= len(lesson.steps) <= 14}
+    assert too_short_or_long == {}
     assert {"vneid-activate", "vneid-add-document"} <= {lesson.id for lesson in LESSONS}
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
-def test_only_confirmed_urls_are_marked_verified(lesson):
-    for link in lesson.links:
-        if link.verified:
-            assert link.url.rstrip("/") in CONFIRMED_URLS, link.url
+def test_every_verified_link_is_https_on_the_official_allow_list(lesson):
+    for link in lesson.verified_links:
+        assert official_link_problem(link.url) is None, link.url
+        assert link.url.startswith("https://")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_every_lesson_cites_its_sources_and_when_it_was_checked(lesson):
+    assert lesson.sources and lesson.checked_on is not None
+    ids = {source.id for source in lesson.sources}
+    for source in lesson.sources:
+        assert source.url.startswith(("https://", "http://")) and source.title and source.publisher
+        assert source.checked_on <= lesson.checked_on
+    for step in lesson.steps:
+        assert set(step.sources) <= ids
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)

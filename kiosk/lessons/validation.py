@@ -2,12 +2,17 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+
+from kiosk.lessons.official_links import official_link_problem
 
 LANGUAGES = ("vi", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_STEPS = 20
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SOURCE_FIELDS = {"id", "title", "publisher", "url", "checked_on", "note"}
 
 # For each mock-screen element type: its required and optional text fields, and other fields.
 ELEMENT_TEXTS = {
@@ -42,15 +47,29 @@ class Problem:
         where = f"step {self.step}: " if self.step is not None else ""
         return f"{self.file}: {where}{self.field}: {self.message}"
 
+    @property
+    def breaks_link_policy(self) -> bool:
+        """True for a link address that may not be offered (not https, or not official)."""
+        return self.field.startswith("links[") and self.field.endswith(".url")
+
+
+def link_policy_summary(problems: list[Problem]) -> str | None:
+    """One plain sentence when any problem is a link the policy refuses, else ``None``."""
+    count = sum(problem.breaks_link_policy for problem in problems)
+    if not count:
+        return None
+    return (f"{count} link(s) shown as QR codes are not https addresses on the list of official "
+            "domains: a look-alike address must never reach a resident")
+
 
 class _Checker:
     """Collects problems for one document; ``step`` is set while a step is being checked."""
 
-    def __init__(self, file: str, folder: Path, apps: set[str]):
-        self.file, self.folder, self.apps = file, folder, apps
+    def __init__(self, file: str, folder: Path, apps: set[str], today: date):
+        self.file, self.folder, self.apps, self.today = file, folder, apps, today
         self.step: int | None = None
         self.problems: list[Problem] = []
-        self.ids: set[str] = set()
+        self.source_ids: set[str] = set()
 
     def report(self, field: str, message: str) -> None:
         self.problems.append(Problem(self.file, self.step, field, message))
@@ -91,14 +110,41 @@ class _Checker:
             for key in keys:
                 self.text(item.get(key), f"{field}[{i}].{key}")
 
+    def plain(self, value, field: str, required: bool = True) -> None:
+        """A plain (one-language) non-empty string, such as a source's title."""
+        if value is None and not required:
+            return
+        if not isinstance(value, str) or not value.strip():
+            self.report(field, "missing or empty" if value is None else "must be a non-empty text")
 
-def check_document(doc, file: str, folder: Path, apps: set[str]) -> list[Problem]:
-    """Every problem in a lesson document (already upgraded to the current format)."""
-    check = _Checker(file, folder, apps)
+    def iso_date(self, value, field: str) -> None:
+        """An ISO date (YYYY-MM-DD) that is a real day and not in the future."""
+        if value is None:
+            self.report(field, "missing: the date this was last checked, as YYYY-MM-DD")
+            return
+        day = None
+        if isinstance(value, str) and DATE_PATTERN.match(value):
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                pass
+        if day is None:
+            self.report(field, f"must be a date written YYYY-MM-DD, not {value!r}")
+        elif day > self.today:
+            self.report(field, f"{value} is in the future")
+
+
+def check_document(doc, file: str, folder: Path, apps: set[str], *,
+                   today: date | None = None) -> list[Problem]:
+    """Every problem in a lesson document (already upgraded to the current format).
+
+    ``today`` (default: the real date) is the day no ``checked_on`` may be after."""
+    check = _Checker(file, folder, apps, today or date.today())
     if not isinstance(doc, dict):
         check.report("(file)", "must hold one JSON object")
         return check.problems
     _check_header(check, doc)
+    _check_sources(check, doc.get("sources"))
     steps = doc.get("steps")
     if not isinstance(steps, list) or not 1 <= len(steps) <= MAX_STEPS:
         check.report("steps", f"must be a list of 1 to {MAX_STEPS} steps")
@@ -129,8 +175,9 @@ def _check_header(check: _Checker, doc: dict) -> None:
     check.texts(doc.get("needs"), "needs")
     check.pairs(doc.get("problems"), "problems", ("problem", "solution"))
     check.pairs(doc.get("elsewhere"), "elsewhere", ("need", "where"))
+    check.iso_date(doc.get("checked_on"), "checked_on")
     known = {"format", "id", "version", "app", "title", "purpose", "minutes", "needs", "steps",
-             "problems", "elsewhere", "links"}
+             "problems", "elsewhere", "links", "sources", "checked_on"}
     for extra in sorted(set(doc) - known):
         check.report(extra, "unknown field")
 
@@ -142,9 +189,10 @@ def _check_step(check: _Checker, step) -> None:
     check.text(step.get("instruction"), "instruction")
     for optional in ("detail", "tip", "warning"):
         check.text(step.get(optional), optional, required=False)
-    known = {"instruction", "detail", "tip", "warning", "screen", "image", "target"}
+    known = {"instruction", "detail", "tip", "warning", "screen", "image", "target", "sources"}
     for extra in sorted(set(step) - known):
         check.report(extra, "unknown field")
+    _check_step_sources(check, step.get("sources"))
     ids: set[str] = set()
     if "screen" in step:
         if "image" in step:
@@ -231,5 +279,48 @@ def _check_links(check: _Checker, links) -> None:
         url = link.get("url")
         if not isinstance(url, str) or not re.match(r"^https://[^\s/]+\.[^\s]+$", url):
             check.report(f"{field}.url", "must be a full https:// address")
+        elif link.get("verified") is True and (problem := official_link_problem(url)):
+            check.report(f"{field}.url", f"marked verified, but {problem}")
         if not isinstance(link.get("verified"), bool):
             check.report(f"{field}.verified", "must be true or false")
+
+
+def _check_sources(check: _Checker, sources) -> None:
+    """Format 2: at least one source; each with a unique id, title, publisher, URL and date."""
+    if not isinstance(sources, list) or not sources:
+        check.report("sources", "every lesson needs at least one source (title, publisher, URL, "
+                                "date checked) for the facts it teaches")
+        return
+    for i, source in enumerate(sources):
+        field = f"sources[{i}]"
+        if not isinstance(source, dict):
+            check.report(field, "must be an object")
+            continue
+        source_id = source.get("id")
+        if not isinstance(source_id, str) or not ID_PATTERN.match(source_id):
+            check.report(f"{field}.id", "must be lower-case letters, digits and '-'")
+        elif source_id in check.source_ids:
+            check.report(f"{field}.id", f"{source_id!r} is used twice")
+        else:
+            check.source_ids.add(source_id)
+        check.plain(source.get("title"), f"{field}.title")
+        check.plain(source.get("publisher"), f"{field}.publisher")
+        check.plain(source.get("note"), f"{field}.note", required=False)
+        url = source.get("url")
+        if not isinstance(url, str) or not re.match(r"^https?://[^\s/@]+\.[^\s/@]+(/\S*)?$", url):
+            check.report(f"{field}.url", "must be the full http(s):// address of the source")
+        check.iso_date(source.get("checked_on"), f"{field}.checked_on")
+        for extra in sorted(set(source) - SOURCE_FIELDS):
+            check.report(f"{field}.{extra}", "unknown field")
+
+
+def _check_step_sources(check: _Checker, ids) -> None:
+    """A step's optional ``sources``: ids of the lesson's sources (checked after them)."""
+    if ids is None:
+        return
+    if not isinstance(ids, list) or not ids:
+        check.report("sources", "must be a non-empty list of source ids")
+        return
+    for i, source_id in enumerate(ids):
+        if source_id not in check.source_ids:
+            check.report(f"sources[{i}]", f"no source with id {source_id!r} in the lesson's sources")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable
 from kiosk.db import get_setting, set_setting
 from kiosk.lessons.installed import packs_dir
 from kiosk.lessons.library import validate_path
+from kiosk.lessons.validation import link_policy_summary
 from kiosk.sync.client import HubClient
 from kiosk.sync.pack_format import LESSONS_ROOT, PackError, check_member_name, verify_pack
 
@@ -112,6 +113,10 @@ def _unpack(pack: Path, signing_key: str, version: int | None, staging: Path) ->
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise PackError(f"the lesson pack cannot be read: {error}") from None
     checked, problems = validate_path(staging)
+    links = link_policy_summary(problems)
+    if links:  # said first: a signed pack that would show a look-alike address as a QR code
+        raise PackError(f"the lesson pack was refused, the current lessons stay: {links}: "
+                        + "; ".join([str(p) for p in problems if p.breaks_link_policy][:5]))
     if problems or checked != len(manifest["lessons"]):
         raise PackError("the lesson pack has lessons with problems: "
                         + "; ".join(str(p) for p in problems[:5]))
