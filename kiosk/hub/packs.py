@@ -17,7 +17,8 @@ from sqlalchemy import Engine, func, select
 from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.keys import HubKeys
 from kiosk.hub.schema import lesson_packs
-from kiosk.lessons.library import lesson_folders, validate_path
+from kiosk.lessons.check_age import CheckAge, check_age_from_document, check_ages
+from kiosk.lessons.library import LESSON_FILE, lesson_folders, load_library, validate_path
 from kiosk.lessons.validation import link_policy_summary
 from kiosk.sync.pack_format import (FORMAT, FORMAT_VERSION, LESSONS_ROOT, MANIFEST, SIGNATURE,
                                     file_digest)
@@ -96,3 +97,35 @@ def pack_path(engine: Engine, packs_dir: Path, version: int) -> Path | None:
             lesson_packs.c.version == version)).scalar_one_or_none()
     path = packs_dir / name if name else None
     return path if path and path.is_file() else None
+
+
+MAX_LESSON_FILE_BYTES = 2 * 1024 * 1024
+
+
+def lesson_check_ages(engine: Engine, packs_dir: Path) -> tuple[int | None, list[CheckAge]]:
+    """How long ago each lesson kiosks receive was checked: those of the newest pack, or the
+    bundled lessons when none is published (version ``None``). Oldest first. A pack file that
+    cannot be read gives the bundled lessons too; never raises for a bad file."""
+    newest = current_pack(engine)
+    path = packs_dir / newest["file_name"] if newest else None
+    if path and path.is_file():
+        try:
+            return newest["version"], _pack_check_ages(path)
+        except (OSError, zipfile.BadZipFile, ValueError, KeyError, TypeError):
+            pass
+    return None, check_ages(load_library().lessons)
+
+
+def _pack_check_ages(path: Path) -> list[CheckAge]:
+    ages = []
+    with zipfile.ZipFile(path) as pack:
+        for info in pack.infolist():
+            parts = info.filename.split("/")
+            if len(parts) != 3 or parts[0] != LESSONS_ROOT or parts[2] != LESSON_FILE:
+                continue
+            if info.file_size > MAX_LESSON_FILE_BYTES:
+                continue
+            doc = json.loads(pack.read(info).decode("utf-8"))
+            ages.append(check_age_from_document(str(doc.get("id", parts[1])), doc.get("title") or {},
+                                                doc.get("checked_on")))
+    return sorted(ages, key=lambda a: (a.days is not None, -(a.days or 0), a.lesson_id))

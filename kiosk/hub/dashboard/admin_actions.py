@@ -22,7 +22,7 @@ from kiosk.hub.dashboard.render import t
 from kiosk.hub.dashboard.web import Refused, Web
 from kiosk.hub.devices import make_code
 from kiosk.hub.imports import import_bundles
-from kiosk.hub.packs import PublishError, publish
+from kiosk.hub.packs import PublishError, lesson_check_ages, publish
 from kiosk.hub.schema import lesson_packs
 
 MAX_FILES = 100
@@ -71,7 +71,8 @@ def add_routes(router: APIRouter, web: Web) -> None:
     @router.get("/dashboard/lessons")
     def lessons(request: Request) -> Response:
         context = web.context(request)
-        body = lessons_body(_packs(), context.lang, context.csrf, admin=context.user.is_admin)
+        body = lessons_body(_packs(), context.lang, context.csrf, admin=context.user.is_admin,
+                            checks=lesson_check_ages(web.engine, web.packs_dir))
         return web.html(request, context, body, title=t(context.lang, "nav.lessons"),
                         active="lessons")
 
@@ -80,7 +81,8 @@ def add_routes(router: APIRouter, web: Web) -> None:
         context, files, folder = await _admin_upload(request, "pack")
         with folder:
             result = await run_in_threadpool(_publish, Path(folder.name), files)
-        body = lessons_body(_packs(), context.lang, context.csrf, admin=True, **result)
+        body = lessons_body(_packs(), context.lang, context.csrf, admin=True, **result,
+                            checks=lesson_check_ages(web.engine, web.packs_dir))
         return web.html(request, context, body, title=t(context.lang, "nav.lessons"),
                         active="lessons", status=200 if "published" in result else 400)
 

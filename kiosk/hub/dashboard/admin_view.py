@@ -86,7 +86,7 @@ def _clock(row: dict, lang: str) -> str:
 
 def lessons_body(packs: list[dict], lang: str, csrf: str, *, admin: bool,
                  published: dict | None = None, problems: str | None = None,
-                 error: str | None = None) -> str:
+                 error: str | None = None, checks: tuple | None = None) -> str:
     parts = [f'<h1>{esc(t(lang, "nav.lessons"))}</h1>']
     if published:
         parts.append(notice(t(lang, "published", version=published["version"],
@@ -111,6 +111,30 @@ def lessons_body(packs: list[dict], lang: str, csrf: str, *, admin: bool,
     parts.append(table(t(lang, "packs"), [t(lang, "col.version"), t(lang, "col.lessons"),
                                           t(lang, "col.published"), t(lang, "col.size")],
                        rows, css="packs", empty=t(lang, "no_packs"), numeric=[0, 1, 3]))
+    if checks is not None:
+        parts.append(_checks_table(*checks, lang))
+    return "".join(parts)
+
+
+def _checks_table(version: int | None, ages: list, lang: str) -> str:
+    """When each lesson kiosks receive was last checked against its sources; lessons not
+    checked for 180 days are flagged for staff (residents never see this)."""
+    due = sum(age.stale for age in ages)
+    parts = [notice(t(lang, "checks_due", n=due), "warn")] if due else []
+    rows = [[f'<td data-k="lesson">{esc(age.lesson_id)}</td>',
+             f"<td>{esc(age.title.get(lang) or age.title.get('vi', ''))}</td>",
+             f"<td>{esc(age.checked_on.strftime('%d/%m/%Y') if age.checked_on else '–')}</td>",
+             f'<td class="num{" warn" if age.stale else ""}" data-k="days">'
+             f"{esc(number(age.days, lang))}</td>",
+             f'<td class="{"warn" if age.stale else ""}">'
+             f'{esc(t(lang, "check_due" if age.stale else "check_ok"))}</td>']
+            for age in ages]
+    caption = (t(lang, "checks_pack", version=version) if version is not None
+               else t(lang, "checks_bundled"))
+    parts.append(table(caption, [t(lang, "col.lesson"), t(lang, "col.title"),
+                                 t(lang, "col.checked_on"), t(lang, "col.days_ago"),
+                                 t(lang, "col.check_state")],
+                       rows, css="checks", numeric=[3]))
     return "".join(parts)
 
 

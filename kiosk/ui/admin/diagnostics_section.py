@@ -1,6 +1,7 @@
 """Diagnostics: is this kiosk healthy? Device id, lesson pack version, records not yet sent,
-free disk space, last sync and export, a database check on demand, and lessons that failed to
-load ("FILE: step N: FIELD: problem")."""
+free disk space, last sync and export, a database check on demand, lessons that failed to
+load ("FILE: step N: FIELD: problem"), and how long ago each lesson was checked against its
+sources (flagged after 180 days; staff only, never shown to residents)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
+from kiosk.lessons.check_age import CheckAge, check_ages
+from kiosk.lessons.installed import installed_library
+from kiosk.lessons.model import tr
 from kiosk.lessons.validation import Problem
 from kiosk.locale import ui_text
 from kiosk.ui.admin import operations
@@ -36,6 +40,7 @@ class DiagnosticsSection(Section):
         self._worker, self._data_dir, self._problems = worker, data_dir, problems
         self.status: dict = {}
         self.database_problems: list[str] | None = None
+        self.check_ages: list[CheckAge] = []
         content = QWidget(self)
         self.facts = CountTable(content)
         self.check = button("", content, "primary")
@@ -43,6 +48,8 @@ class DiagnosticsSection(Section):
         self.problems_heading = label("", content, "heading")
         self.problems = label("", content, "small")
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.checks_heading = label("", content, "heading")
+        self.checks = label("", content, "small")
         text = column(content, margins=0, spacing=14)
         text.setContentsMargins(0, 0, 16, 0)  # clear of the scroll bar
         text.addWidget(self.facts)
@@ -50,6 +57,8 @@ class DiagnosticsSection(Section):
         text.addWidget(self.check_result)
         text.addWidget(self.problems_heading)
         text.addWidget(self.problems)
+        text.addWidget(self.checks_heading)
+        text.addWidget(self.checks)
         text.addStretch(1)
         self.check_result.setVisible(False)
         column(self, margins=0, spacing=0).addWidget(scroll_area(content, self))
@@ -69,6 +78,13 @@ class DiagnosticsSection(Section):
         data_dir = self._data_dir
         self._worker.submit(lambda db: operations.read_overview(db, data_dir=data_dir),
                             on_done=self.set_status)
+        self._worker.submit(lambda db: check_ages(installed_library(data_dir).lessons),
+                            on_done=self.set_check_ages)
+
+    def set_check_ages(self, ages: list[CheckAge]) -> None:
+        """The lessons' check ages (read on the worker), oldest first."""
+        self.check_ages = list(ages)
+        self.refresh(self.language)
 
     def check_database(self) -> None:
         """Run ``kiosk check`` on the worker; the answer replaces the last one."""
@@ -112,6 +128,17 @@ class DiagnosticsSection(Section):
             self.problems_heading.setText(ui_text("admin.no_problems", language))
             self.problems.setText("")
         self.problems.setVisible(bool(self._problems))
+        self._draw_check_ages(language)
+
+    def _draw_check_ages(self, language: str) -> None:
+        due = sum(age.stale for age in self.check_ages)
+        heading = ui_text("admin.lesson_checks", language)
+        if due:
+            heading += "\n" + ui_text("admin.lesson_checks_due", language, n=due)
+        self.checks_heading.setText(heading)
+        self.checks.setText("\n".join(_check_line(age, language) for age in self.check_ages))
+        self.checks_heading.setVisible(bool(self.check_ages))
+        self.checks.setVisible(bool(self.check_ages))
 
     def fact_text(self, key: str) -> str:
         """One fact as shown; "…" until it has been read."""
@@ -129,6 +156,17 @@ class DiagnosticsSection(Section):
         if key == "last_sync_ok_at":
             return _when(value) if value else ui_text("admin.never", language)
         return str(value)
+
+
+def _check_line(age: CheckAge, language: str) -> str:
+    """One lesson's line: how many days since it was checked, flagged when due."""
+    title = tr(age.title, language)
+    if age.checked_on is None:
+        text = ui_text("admin.lesson_never_checked", language, title=title)
+    else:
+        text = ui_text("admin.lesson_checked", language, title=title, n=age.days,
+                       date=age.checked_on.strftime("%d/%m/%Y"))
+    return ui_text("admin.lesson_check_due", language, text=text) if age.stale else text
 
 
 def _when(stored: str) -> str:
