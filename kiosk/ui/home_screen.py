@@ -1,7 +1,17 @@
-"""Home: one big tile per app; and the list of lessons for an app that has more than one."""
+"""Home: one big tile per app; and the list of lessons for an app that has more than one.
+
+Built to scale to 15 and more lessons: home shows one tile per app (its name and how many
+lessons it holds) in the order of ``apps.json``, in as many columns as keep the tiles on two
+rows (three columns up to six apps, four for seven or eight), so every tile stays legible at the
+largest text size on 1366×768. A tap opens the app's list of lessons, or the lesson's intro
+directly when the app has only one: any intro is at most two taps from home. The list shows one
+lesson per row up to two lessons, and two per row beyond.
+"""
+
+import math
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 
 from kiosk.lessons.library import Library
 from kiosk.lessons.model import tr
@@ -9,7 +19,18 @@ from kiosk.locale import ui_text
 from kiosk.ui.widgets import Screen, TopBar, column, label, scroll_area, tall_button
 
 
-COLUMNS = 3  # two rows of three fit 1366×768 even at the largest text size
+MIN_COLUMNS, MAX_COLUMNS = 3, 4  # two rows of four still fit 1366×768 at the largest size
+CHOICE_ONE_COLUMN_UP_TO = 2
+
+
+def home_columns(app_count: int) -> int:
+    """Columns of app tiles: enough for two rows, from three to four."""
+    return min(MAX_COLUMNS, max(MIN_COLUMNS, math.ceil(app_count / 2)))
+
+
+def choice_columns(lesson_count: int) -> int:
+    """Columns of the lesson list: one up to two lessons, two beyond."""
+    return 1 if lesson_count <= CHOICE_ONE_COLUMN_UP_TO else 2
 
 
 class HomeScreen(Screen):
@@ -23,15 +44,21 @@ class HomeScreen(Screen):
         grid_holder = QWidget(self)
         grid = QGridLayout(grid_holder)
         grid.setSpacing(20)
-        for column_index in range(COLUMNS):
+        apps = library.apps_in_use()
+        self.columns = home_columns(len(apps))
+        for column_index in range(self.columns):
             grid.setColumnStretch(column_index, 1)
         self.tiles = {}
-        for index, app in enumerate(library.apps_in_use()):
+        for index, app in enumerate(apps):
             tile = tall_button("", grid_holder, "tile")
-            tile.setStyleSheet(f"border-left: 22px solid {app.color};")
+            # A narrower colour band and side padding than other tiles leave room for names
+            # like "Ngân hàng – Thanh toán" in four columns at the largest text size.
+            tile.setStyleSheet(f"border-left: 16px solid {app.color}; padding: 12px 12px;")
+            tile.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             tile.clicked.connect(lambda _=False, app_id=app.id: self.app_was_chosen.emit(app_id))
-            grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
+            grid.addWidget(tile, index // self.columns, index % self.columns)
             self.tiles[app.id] = tile
+        grid.setRowStretch(math.ceil(len(apps) / self.columns), 1)  # tiles stay at the top
 
         layout = column(self, margins=0, spacing=0)
         layout.addWidget(self.bar)
@@ -67,7 +94,9 @@ class LessonChoiceScreen(Screen):
         self.bar = TopBar(self)
         self.heading = label("", self, "title")
         self._list_holder = QWidget(self)
-        self._list = column(self._list_holder, margins=0, spacing=20)
+        self._list = QGridLayout(self._list_holder)
+        self._list.setContentsMargins(0, 0, 0, 0)
+        self._list.setSpacing(20)
 
         layout = column(self, margins=0, spacing=0)
         layout.addWidget(self.bar)
@@ -81,15 +110,23 @@ class LessonChoiceScreen(Screen):
         while self._list.count():
             item = self._list.takeAt(0)
             if item.widget():
+                item.widget().hide()  # gone at once, not only when the event loop deletes it
                 item.widget().deleteLater()
+        for row in range(self._list.rowCount()):
+            self._list.setRowStretch(row, 0)
         self._buttons = []
-        for lesson in self._library.lessons_for(app_id):
+        lessons = self._library.lessons_for(app_id)
+        self.columns = choice_columns(len(lessons))
+        for index, lesson in enumerate(lessons):
             choice = tall_button("", self._list_holder, "tile")
+            choice.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             choice.setProperty("lesson_id", lesson.id)
             choice.clicked.connect(lambda _=False, lid=lesson.id: self.lesson_was_chosen.emit(lid))
-            self._list.addWidget(choice)
+            self._list.addWidget(choice, index // self.columns, index % self.columns)
             self._buttons.append(choice)
-        self._list.addStretch(1)
+        for column_index in range(2):
+            self._list.setColumnStretch(column_index, 1 if column_index < self.columns else 0)
+        self._list.setRowStretch(math.ceil(len(lessons) / self.columns), 1)
         self.refresh(language)
 
     @property
