@@ -16,11 +16,66 @@ from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 from kiosk.lessons.library import Library
 from kiosk.lessons.model import tr
 from kiosk.locale import ui_text
-from kiosk.ui.widgets import Screen, TopBar, column, label, scroll_area, tall_button
+from kiosk.ui.widgets import Screen, TallButton, TopBar, column, label, scroll_area
 
 
 MIN_COLUMNS, MAX_COLUMNS = 3, 4  # two rows of four still fit 1366×768 at the largest size
 CHOICE_ONE_COLUMN_UP_TO = 2
+
+
+TILE_SIDE_ROOM = 2 * 12 + 16 + 8  # side padding, colour band and borders of a home tile
+
+
+def wrap_words(text: str, fits) -> str:
+    """``text`` with line breaks added between words so that each line ``fits(line)``; a word
+    too long for a line of its own keeps a line to itself (it is never cut)."""
+    lines = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and not fits(candidate):
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class WrappingTile(TallButton):
+    """A tile whose words wrap to its current width, re-wrapped whenever it is resized, so four
+    columns of tiles stay legible at the largest text size."""
+
+    _tile_text = ""
+
+    def set_tile_text(self, text: str) -> None:
+        self._tile_text = text
+        self._rewrap()
+
+    def tile_text(self) -> str:
+        return self._tile_text
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._rewrap()
+
+    def _rewrap(self) -> None:
+        room = self.contentsRect().width() - TILE_SIDE_ROOM
+        metrics = self.fontMetrics()
+        text = self._tile_text
+        if room > 40:
+            text = wrap_words(text, lambda line: metrics.horizontalAdvance(line) <= room)
+        if text != self.text():
+            self.setText(text)
+
+
+def tile(parent: QWidget) -> WrappingTile:
+    widget = WrappingTile("", parent)
+    widget.setProperty("role", "tile")
+    widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return widget
 
 
 def home_columns(app_count: int) -> int:
@@ -50,14 +105,14 @@ class HomeScreen(Screen):
             grid.setColumnStretch(column_index, 1)
         self.tiles = {}
         for index, app in enumerate(apps):
-            tile = tall_button("", grid_holder, "tile")
+            app_tile = tile(grid_holder)
             # A narrower colour band and side padding than other tiles leave room for names
             # like "Ngân hàng – Thanh toán" in four columns at the largest text size.
-            tile.setStyleSheet(f"border-left: 16px solid {app.color}; padding: 12px 12px;")
-            tile.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-            tile.clicked.connect(lambda _=False, app_id=app.id: self.app_was_chosen.emit(app_id))
-            grid.addWidget(tile, index // self.columns, index % self.columns)
-            self.tiles[app.id] = tile
+            app_tile.setStyleSheet(f"border-left: 16px solid {app.color}; padding: 12px 12px;")
+            app_tile.clicked.connect(
+                lambda _=False, app_id=app.id: self.app_was_chosen.emit(app_id))
+            grid.addWidget(app_tile, index // self.columns, index % self.columns)
+            self.tiles[app.id] = app_tile
         grid.setRowStretch(math.ceil(len(apps) / self.columns), 1)  # tiles stay at the top
 
         layout = column(self, margins=0, spacing=0)
@@ -74,11 +129,11 @@ class HomeScreen(Screen):
     def refresh(self, language: str) -> None:
         self.bar.refresh(language)
         self.heading.setText(ui_text("home.title", language))
-        for app_id, tile in self.tiles.items():
+        for app_id, app_tile in self.tiles.items():
             count = len(self._library.lessons_for(app_id))
             lessons = (ui_text("home.one_lesson", language) if count == 1
                        else ui_text("home.lessons_count", language, n=count))
-            tile.setText(f"{tr(self._library.apps[app_id].name, language)}\n{lessons}")
+            app_tile.set_tile_text(f"{tr(self._library.apps[app_id].name, language)}\n{lessons}")
 
 
 class LessonChoiceScreen(Screen):
@@ -118,8 +173,7 @@ class LessonChoiceScreen(Screen):
         lessons = self._library.lessons_for(app_id)
         self.columns = choice_columns(len(lessons))
         for index, lesson in enumerate(lessons):
-            choice = tall_button("", self._list_holder, "tile")
-            choice.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+            choice = tile(self._list_holder)
             choice.setProperty("lesson_id", lesson.id)
             choice.clicked.connect(lambda _=False, lid=lesson.id: self.lesson_was_chosen.emit(lid))
             self._list.addWidget(choice, index // self.columns, index % self.columns)
@@ -144,5 +198,5 @@ class LessonChoiceScreen(Screen):
         self.heading.setText(ui_text("choose.title", language))
         for choice in self._buttons:
             lesson = self._library.lesson(choice.property("lesson_id"))
-            choice.setText(f"{tr(lesson.title, language)}\n"
-                           f"{ui_text('choose.minutes', language, n=lesson.minutes)}")
+            choice.set_tile_text(f"{tr(lesson.title, language)}\n"
+                                 f"{ui_text('choose.minutes', language, n=lesson.minutes)}")
