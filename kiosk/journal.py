@@ -27,7 +27,7 @@ from kiosk.sync import outbox
 AGE_BANDS = ("<18", "18-39", "40-59", "60-74", "75+")
 GENDERS = ("female", "male", "other")
 DISABILITIES = ("none", "vision", "hearing", "mobility", "other")
-SERVICES = ("vneid", "dichvucong", "vssid", "etax", "ihanoi", "safety", "other")
+SERVICES = ("vneid", "dichvucong", "vssid", "etax", "ihanoi", "safety", "bank", "hocvuso", "other")
 OUTCOMES = ("installed", "account_activated", "logged_in", "document_added", "lookup_done",
             "dossier_submitted", "payment_done", "referred", "not_solved")
 UNSOLVED_REASONS = ("no_smartphone", "phone_not_own_name", "otp_not_received", "service_down",

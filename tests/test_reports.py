@@ -48,7 +48,8 @@ def test_today_counts_people_services_apps_outcomes_and_satisfaction(journal_db)
     assert counts["sessions"] == counts["people_helped"] == 4
     assert counts["services"] == 5
     assert counts["services_by_app"] == {"vneid": 2, "dichvucong": 1, "vssid": 0, "etax": 1,
-                                         "ihanoi": 0, "safety": 1, "other": 0}
+                                         "ihanoi": 0, "safety": 1, "bank": 0, "hocvuso": 0,
+                                         "other": 0}
     assert counts["by_app"]["vneid"] == {
         "services": 2, "installed": 1, "account_activated": 1, "logged_in": 0,
         "document_added": 0, "lookup_done": 0, "dossier_submitted": 0, "payment_done": 0,
