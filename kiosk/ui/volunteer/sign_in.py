@@ -1,4 +1,6 @@
-"""Sign-in: tap your name, type your PIN. Five wrong PINs lock that account for five minutes."""
+"""Sign-in: tap your name, type your PIN. Five wrong PINs lock that account for five minutes, and
+each further five for longer (``kiosk.accounts.lockout_for``). Only volunteer accounts are listed:
+the admin opens the admin screen through its own PIN gate."""
 
 from datetime import datetime, timezone
 
@@ -20,7 +22,7 @@ def _sign_in(account_id: str, pin: str):
             return {"account": accounts.sign_in(db, account_id, pin)}
         except accounts.PinRefused as refused:
             account = db["accounts"].get(account_id)
-            left = accounts.MAX_WRONG_PINS - account["failed_pins"]
+            left = accounts.pins_left(account["failed_pins"])
             return {"refused": str(refused), "locked_until": refused.locked_until,
                     "left": left, "active": bool(account["active"])}
     return run
@@ -29,7 +31,7 @@ def _sign_in(account_id: str, pin: str):
 def _active_accounts(db):
     from kiosk import accounts
 
-    return accounts.list_accounts(db, active_only=True)
+    return accounts.list_accounts(db, active_only=True, role="volunteer")
 
 
 class SignInScreen(Screen):
