@@ -59,11 +59,14 @@ class SignInScreen(Screen):
         self.pages.addWidget(scroll_area(self._names_holder, self))
         self.pages.addWidget(pad_page)
         self.back = button("", self)
-        layout = column(self, margins=24, spacing=12)
-        layout.addWidget(self.title)
+        top = QHBoxLayout()  # "back" beside the title leaves the pad the whole height
+        top.setSpacing(16)
+        top.addWidget(self.back)
+        top.addWidget(self.title, 1)
+        layout = column(self, margins=16, spacing=10)
+        layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.pages, 1)
-        layout.addWidget(self.back)
 
         self.pad.pin_was_entered.connect(self._on_pin)
         self.back.clicked.connect(self._on_back)
