@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from kiosk.locale import ui_text
+from kiosk.ui import keyboard
 from kiosk.ui.admin.section import CountTable, Section, format_number, set_role
 from kiosk.ui.sync_service import SyncService
 from kiosk.ui.widgets import button, column, label, scroll_area
@@ -51,6 +52,8 @@ class HubSection(Section):
         self.message.hide()
         column(self, margins=0, spacing=0).addWidget(scroll_area(content, self))
 
+        keyboard.attach(self.address)
+        keyboard.attach(self.code)
         self.enroll.clicked.connect(self._on_enroll)
         self.sync_now.clicked.connect(sync.sync_now)
         self.retry.clicked.connect(sync.retry_set_aside)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 from kiosk.config import LANGUAGES, Config
 from kiosk.journal import NEIGHBOURHOOD_MAX_CHARS
 from kiosk.locale import ui_text
+from kiosk.ui import keyboard
 from kiosk.ui.admin import operations
 from kiosk.ui.admin.section import ChoiceButtons, Section, set_role
 from kiosk.ui.database_worker import DatabaseWorker
@@ -61,6 +62,8 @@ class SettingsSection(Section):
         self.save = button("", self, "go")
         self._lay_out(content)
 
+        for field in (self.help_point, self.ward, self.neighbourhoods):
+            keyboard.attach(field)
         self.save.clicked.connect(self.save_settings)
         for field in (self.help_point, self.ward, self.neighbourhoods):
             field.textChanged.connect(lambda *_: self._say(""))

@@ -115,8 +115,8 @@ class VolunteersSection(Section):
 
     def start_adding(self) -> None:
         self._say("")
-        self.name_page.start()
         self.pages.setCurrentWidget(self.name_page)
+        self.name_page.start()
 
     def _on_name_given(self, name: str, role: str) -> None:
         self._pending = {"mode": "add", "name": name, "role": role}

@@ -210,6 +210,7 @@ class SessionForm(Screen):
         self.neighbourhood.set_values(current + ([chosen] if chosen and chosen not in current
                                                  else []))
         self.neighbourhood.set_selected([chosen] if chosen else [])
+        self.rows["neighbourhood"].setVisible(bool(self.neighbourhood.values))
         self.refresh(language)
         self.show_details(any((record or {}).get(field) for field in
                               ("gender", "disability", "neighbourhood", "note")))
