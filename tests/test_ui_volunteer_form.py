@@ -140,3 +140,23 @@ def test_the_admin_is_not_on_the_volunteer_sign_in_list(qtbot, window, volunteer
     qtbot.waitUntil(lambda: volunteer["id"] in sign_in_screen.name_buttons)
     names = [button.text() for button in sign_in_screen.name_buttons.values()]
     assert names == ["Lan"]
+
+
+def test_saved_goes_once_a_new_form_is_opened_and_cancelled(qtbot, window, volunteer):
+    panel = open_form(qtbot, window, volunteer)
+    form = panel.form
+    for tap_this in (lambda: form.age.choose("18-39"), lambda: form.services.choose("etax"),
+                     lambda: form.results["etax"].outcomes.choose("payment_done"), form.save.click):
+        tap_this()
+    qtbot.waitUntil(lambda: panel.today.notice.text() == "Đã lưu.")
+    panel.today.new.click()
+    form.cancel.click()
+    assert panel.pages.currentWidget() is panel.today and not panel.today.notice.isVisible()
+
+
+def test_a_pin_message_goes_when_the_next_pin_is_typed(qtbot, window, volunteer):
+    sign_in(qtbot, window, volunteer, pin="0000")
+    message = window.volunteer.sign_in.message
+    qtbot.waitUntil(lambda: "Còn 4 lần" in message.text())
+    window.volunteer.sign_in.pad.keys["2"].click()
+    assert message.text() == ""

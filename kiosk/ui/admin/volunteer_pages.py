@@ -111,6 +111,7 @@ class PinTwicePage(QWidget):
         layout.addWidget(self.pad, 1)
 
         self.pad.pin_was_entered.connect(self._on_pin)
+        self.pad.typing_did_start.connect(lambda: self.message.setText(""))
         self.cancel.clicked.connect(self.cancel_was_tapped)
 
     @property

@@ -69,6 +69,7 @@ class SignInScreen(Screen):
         layout.addWidget(self.pages, 1)
 
         self.pad.pin_was_entered.connect(self._on_pin)
+        self.pad.typing_did_start.connect(lambda: self.message.setText(""))
         self.back.clicked.connect(self._on_back)
 
     @property
