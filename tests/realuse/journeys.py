@@ -129,10 +129,14 @@ def admin_walk(k, language: str, pin: str) -> None:
     k.wait_for(_t("welcome.start", "vi"))  # the next person starts at the defaults
 
 
-def volunteer_walk(k, language: str, name: str, pin: str) -> int:
-    """Sign in, record one typical person, open the form again; returns the taps the record
-    took (from "new record" to "saved")."""
-    choose_look(k, "larger", language)
+CHOICES = ("QPushButton", "WrapButton")  # the volunteer form's choices wrap their words
+
+
+def volunteer_walk(k, language: str, name: str, pin: str, size: str = "larger") -> int:
+    """Sign in, record one typical person (60–74, VNeID, account activated, satisfied), open
+    the form again; returns the taps the record took on the form ("Lưu" included), a finger
+    drag to scroll counting as one."""
+    choose_look(k, size, language)
     k.tap_text(_t("volunteer.button", language))
     k.wait_for(_t("signin.title", language))
     k.look("volunteer sign-in")
@@ -142,17 +146,17 @@ def volunteer_walk(k, language: str, name: str, pin: str) -> int:
     k.tap_text(_t("gate.ok", language))
     k.wait_for(_t("journal.new", language))
     k.look("volunteer today")
-    before = k.taps
     k.tap_text(_t("journal.new", language))
     k.wait_for(_t("form.save", language))
     k.look("volunteer form")
+    before = k.taps
     for field, value in (("age_band", "60-74"), ("service", "vneid"),
                          ("outcome", "account_activated"), ("satisfaction", "good")):
         choice = _t(journal.label_key(field, value), language)
-        widget = k.wait_for(choice, classes=("QPushButton",), onscreen=False)
+        widget = k.wait_for(choice, classes=CHOICES, onscreen=False)
         if widget["visible"] is None or widget["visible"][3] < widget["rect"][3]:
             k.note("volunteer form", f"'{choice}' must be scrolled to before it can be tapped")
-            widget = k.scroll_into_view(choice, classes=("QPushButton",))
+            widget = k.scroll_into_view(choice, classes=CHOICES)
         k.tap(widget)
     save = k.wait_for(_t("form.save", language), onscreen=False)
     if save["visible"] is None or save["visible"][3] < save["rect"][3]:
