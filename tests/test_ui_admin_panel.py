@@ -178,6 +178,7 @@ def test_settings_are_saved_to_config_toml_and_applied_at_once(qtbot, window, da
     section.neighbourhoods.setPlainText("Tổ 5\n\n  Tổ   6 \nTổ 5")
     section.idle.buttons["300"].click()
     section.languages.buttons["en"].click()
+    section.keyboards.buttons["off"].click()
     with qtbot.waitSignal(panel.config_did_change) as changed:
         section.save.click()
     saved = config.load(config_path(data_dir))
@@ -185,6 +186,7 @@ def test_settings_are_saved_to_config_toml_and_applied_at_once(qtbot, window, da
         "Nhà văn hóa tổ dân phố số 5", "Phường Hoàn Kiếm", ["Tổ 5", "Tổ 6"])
     assert (saved.idle_timeout_s, saved.language) == (300, "en")
     assert changed.args[0] == saved
+    assert saved.onscreen_keyboard == "off" == window.config.onscreen_keyboard
     assert window.idle_timer.interval() == 300_000
     assert window.config.neighbourhoods == ["Tổ 5", "Tổ 6"]
     assert section.message.text() == ui_text("admin.settings.saved", "vi")
