@@ -60,6 +60,7 @@ class OnScreenKeyboard(QWidget):
 
         self.setObjectName("keyboard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAutoFillBackground(True)  # opaque: what lies under it counts as hidden
         self.setStyleSheet(STYLE.format(inner=KEY_PX - 12, background=NORMAL.background,
                                         border=NORMAL.border))
         self.target: QWidget | None = None

@@ -176,3 +176,36 @@ def volunteer_walk(k, language: str, name: str, pin: str, size: str = "larger") 
     k.tap_text(_t("form.cancel", language))
     k.wait_for(_t("journal.new", language))
     return taps
+
+
+def volunteer_types_a_note(k, name: str, pin: str, words: list[tuple[str, str | None]]) -> None:
+    """Sign in, record a person with a note typed on the on-screen keyboard by real taps.
+    ``words``: (letters without tones, tone key name or None) for each word of the note."""
+    choose_look(k, "normal", "vi")
+    k.tap_text(_t("volunteer.button", "vi"))
+    k.tap_text(name)
+    for digit in pin:
+        k.tap_text(digit, classes=("QPushButton",))
+    k.tap_text(_t("gate.ok", "vi"))
+    k.tap_text(_t("journal.new", "vi"))
+    k.wait_for(_t("form.save", "vi"))
+    for field, value in (("age_band", "75+"), ("service", "vneid"), ("outcome", "installed")):
+        k.tap_text(_t(journal.label_key(field, value), "vi"), classes=CHOICES)
+    k.tap_text(_t("form.more", "vi"))
+    k.tap(k.wait_for(classes=("QLineEdit",), what="the note field"))
+    k.wait_for(_t("keyboard.done", "vi"))
+    k.look("on-screen keyboard")
+    for index, (letters, tone) in enumerate(words):
+        if index:
+            k.tap_text(_t("keyboard.space", "vi"))
+        for letter in letters:
+            k.tap_text(letter, classes=("QPushButton",))
+        if tone:
+            k.tap_text(f"{_TONE_SAMPLE[tone]} {_t(f'keyboard.{tone}', 'vi')}")
+    k.look("note typed")
+    k.tap_text(_t("keyboard.done", "vi"))
+    k.tap_text(_t("form.save", "vi"))
+    k.wait_for(_t("journal.new", "vi"))
+
+
+_TONE_SAMPLE = {"sac": "á", "huyen": "à", "hoi": "ả", "nga": "ã", "nang": "ạ"}

@@ -41,6 +41,25 @@ def test_volunteer_records_a_typical_person_in_five_taps_and_no_scroll(start_kio
     assert taps <= 5, f"{taps} taps to record a typical person"
 
 
+def test_the_volunteer_types_a_vietnamese_note_with_the_on_screen_keyboard(start_kiosk,
+                                                                             data_dir):
+    from kiosk.db import connect
+    from kiosk.paths import db_path
+
+    kiosk = start_kiosk("volunteer-keyboard")
+    words = [("ba", "huyen"), ("cu", "nang"), ("cân", "huyen"), ("hô", "nga"), ("trơ", "nang")]
+    journeys.volunteer_types_a_note(kiosk, *VOLUNTEER, words)
+    problems = kiosk.report()
+    assert not problems, "\n" + problems
+    db = connect(db_path(data_dir))
+    try:
+        notes = [row[0] for row in db.execute("SELECT note FROM assistance_sessions "
+                                              "WHERE note IS NOT NULL")]
+    finally:
+        db.conn.close()
+    assert "bà cụ cần hỗ trợ" in notes
+
+
 INTRUDER = ("from PySide6.QtWidgets import QApplication, QLabel\n"
             "app = QApplication([])\n"
             "w = QLabel('intruder'); w.setWindowTitle('intruder'); w.resize(500, 300); w.show()\n"

@@ -146,8 +146,10 @@ class SessionForm(Screen):
                      "neighbourhood": FieldRow(self.neighbourhood, self.details),
                      "note": FieldRow(self.note, self.details)}
         self.area = scroll_area(content, self)
+        self._revealing = False  # the details were just opened: keep them in view
         self._lay_out(content)
 
+        self.area.verticalScrollBar().rangeChanged.connect(self._reveal_details)
         self.services.selection_did_change.connect(self._show_results)
         self.more.clicked.connect(lambda: self.show_details(self.details.isHidden()))
         self.save.clicked.connect(self.submit)
@@ -217,11 +219,21 @@ class SessionForm(Screen):
         self.area.verticalScrollBar().setValue(0)
 
     def show_details(self, shown: bool) -> None:
-        """Open (and bring into view) or fold the optional details."""
+        """Open (and scroll all of them into view, once they are laid out) or fold the
+        optional details."""
         self.details.setVisible(shown)
         self.more.setText(ui_text("form.less" if shown else "form.more", self._language))
+        self._revealing = shown
         if shown:
-            self.area.ensureWidgetVisible(self.rows["gender"], 0, 0)
+            self._reveal_details()
+
+    def _reveal_details(self, *range_changed) -> None:
+        """Scroll the opened details into view; once more when the scroll bar has grown to
+        hold them (``range_changed``), then leave the scrolling to the volunteer."""
+        if self._revealing and not self.details.isHidden():
+            self.area.ensureWidgetVisible(self.details, 0, 0)
+        if range_changed:
+            self._revealing = False
 
     def _show_results(self) -> None:
         chosen = set(self.services.selected)
