@@ -13,6 +13,7 @@ from kiosk import journal
 from kiosk.locale import ui_text
 from kiosk.ui import keyboard
 from kiosk.ui.volunteer.choices import ChoiceGroup
+from kiosk.ui.volunteer.form_rows import FieldRow, ServiceResult, labelled
 from kiosk.ui.widgets import Screen, button, column, label, scroll_area
 
 HEADING_EM = 8  # the width of the headings' column, in widths of "M" of the body font...
@@ -22,81 +23,6 @@ HEADING_MAX_PX = 230  # ...at most this, so the choices keep their room at the l
 CHOICE_MAX_PT = 19
 FORM_STYLE = ('QLabel[field="heading"] {{ font-weight: bold; }} '
               'QPushButton[role="choice"] {{ font-size: {choice_pt}pt; }}')
-
-
-def labelled(field: str):
-    return lambda value, language: ui_text(journal.label_key(field, value), language)
-
-
-class FieldRow(QWidget):
-    """A heading on the left, with room under it for what is missing; the answer on the right."""
-
-    def __init__(self, body: QWidget, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.heading = label("", self)
-        self.heading.setProperty("field", "heading")
-        self.problem = label("", self, "error")
-        self.problem.hide()
-        self.body = body
-        body.setParent(self)
-        side = column(margins=0, spacing=4)
-        side.addWidget(self.heading)
-        side.addWidget(self.problem)
-        side.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(16)
-        row.addLayout(side)
-        row.addWidget(body, 1)
-
-    def set_heading_width(self, width: int) -> None:
-        for widget in (self.heading, self.problem):
-            widget.setFixedWidth(width)
-
-    def show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setVisible(bool(text))
-
-
-class ServiceResult(FieldRow):
-    """The results of one service: outcome toggles, and the reasons when "not solved"."""
-
-    def __init__(self, service: str, parent: QWidget | None = None):
-        body = QWidget()
-        super().__init__(body, parent)
-        self.service = service
-        self.outcomes = ChoiceGroup(journal.OUTCOMES, labelled("outcome"), exclusive=False,
-                                    columns=3, parent=body)
-        self.reason_heading = label("", body)
-        self.reason_heading.setProperty("field", "heading")
-        self.reasons = ChoiceGroup(journal.UNSOLVED_REASONS, labelled("unsolved_reason"),
-                                   exclusive=True, columns=3, parent=body)
-        layout = column(body, margins=0, spacing=10)
-        for widget in (self.outcomes, self.reason_heading, self.reasons):
-            layout.addWidget(widget)
-        self.outcomes.selection_did_change.connect(self._show_reasons)
-        self._show_reasons()
-
-    def _show_reasons(self) -> None:
-        unsolved = "not_solved" in self.outcomes.selected
-        self.reason_heading.setVisible(unsolved)
-        self.reasons.setVisible(unsolved)
-
-    def entry(self) -> dict:
-        unsolved = "not_solved" in self.outcomes.selected
-        return {"service": self.service, "outcomes": self.outcomes.selected,
-                "unsolved_reason": self.reasons.value if unsolved else None}
-
-    def load(self, entry: dict) -> None:
-        self.outcomes.set_selected(entry["outcomes"])
-        self.reasons.set_selected([entry["unsolved_reason"]] if entry["unsolved_reason"] else [])
-
-    def refresh(self, language: str) -> None:
-        name = ui_text(journal.label_key("service", self.service), language)
-        self.heading.setText(ui_text("form.outcomes", language, service=name))
-        self.reason_heading.setText(ui_text("form.reason", language, service=name))
-        self.outcomes.refresh(language)
-        self.reasons.refresh(language)
 
 
 class SessionForm(Screen):
