@@ -106,8 +106,8 @@ def show_for(field: QWidget) -> OnScreenKeyboard | None:
     height = board.sizeHint().height()
     board.setGeometry(0, 0, window.width(), height)
     area = _scroll_area_of(field)
-    if area is not None:  # all of the field in view first (a finger may tap its edge)
-        area.ensureWidgetVisible(field, 0, 12)
+    if area is not None and area.widget() is not None:  # all of the field in view first
+        _show_whole(area, field)
     _place(board, field)
     board.show()
     board.raise_()
@@ -131,8 +131,8 @@ def _field_rect(field: QWidget) -> QRect:
 
 def _place(board: OnScreenKeyboard, field: QWidget) -> None:
     """Put the keyboard at the bottom or top edge, where it does not cover ``field``. If
-    neither edge is free, it goes to the bottom and the field's scroll area is scrolled up to
-    clear it, as soon as the scroll area has laid out the room added under its content."""
+    neither edge is free, it goes to the bottom, the field's scroll area keeps its content
+    above the keyboard, and the field is scrolled into what is left of it."""
     window_height, height = field.window().height(), board.height()
     rect = _field_rect(field)
     bottom_is_free = rect.bottom() < window_height - height
@@ -146,46 +146,61 @@ def _scroll_area_of(field: QWidget) -> QScrollArea | None:
     area = field.parentWidget()
     while area is not None and not isinstance(area, QScrollArea):
         area = area.parentWidget()
-    if area is None or area.widget() is None or area.widget().layout() is None:
-        return None
     return area
 
 
+class _Follower(QObject):
+    """Keeps the target field inside the shrunken view while the scroll area's content is
+    laid out again (after each layout pass, when the geometry is final)."""
+
+    def __init__(self, board: OnScreenKeyboard, area: QScrollArea):
+        super().__init__(board)
+        self._board, self._area = board, area
+
+    def follow(self) -> None:
+        if self._board.target is not None:
+            _show_whole(self._area, self._board.target)
+
+    def eventFilter(self, _content, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self, self.follow)
+        return False
+
+
+def _show_whole(area: QScrollArea, field: QWidget) -> None:
+    """Scroll ``area`` so all of ``field`` is in its view, with a margin (as much of it as fits).
+    Not ``ensureWidgetVisible``: for a text field that only brings its cursor into view."""
+    top = field.mapTo(area.widget(), QPoint(0, 0)).y()
+    half = field.height() // 2
+    area.ensureVisible(0, top + half, 0, half + 12)
+
+
 def _pad(board: OnScreenKeyboard, field: QWidget) -> None:
-    """Add room as tall as the keyboard under the content of the scroll area holding
-    ``field`` (if any), and scroll the field clear once the scroll bar has grown."""
+    """Shrink the view of the scroll area holding ``field`` (if any) to end above the keyboard,
+    and keep the field in that view as the scroll area adjusts."""
     area = _scroll_area_of(field)
-    if area is None:
+    if area is None or area.widget() is None:
         return
-    layout = area.widget().layout()
-    margins = layout.contentsMargins()
-    bar = area.verticalScrollBar()
-
-    def follow(*_range) -> None:  # the content grew: scroll the field clear
-        if board.target is not None:
-            _scroll_clear(board, board.target)
-
-    board.padded = (layout, margins, bar, follow)
-    bar.rangeChanged.connect(follow)
-    layout.setContentsMargins(margins.left(), margins.top(), margins.right(),
-                              margins.bottom() + board.height())
-    _scroll_clear(board, field)
-
-
-def _scroll_clear(board: OnScreenKeyboard, field: QWidget) -> None:
-    """Scroll ``field`` up until the keyboard at the bottom no longer covers it."""
-    area = _scroll_area_of(field)
-    if area is None or board.target is not field:
+    covered = _field_rect(area).bottom() - (field.window().height() - board.height()) + 1
+    if covered <= 0:
         return
-    overlap = _field_rect(field).bottom() - (field.window().height() - board.height()) + 12
-    bar = area.verticalScrollBar()
-    bar.setValue(bar.value() + max(0, overlap))
+    margins = area.viewportMargins()
+    follower = _Follower(board, area)
+    area.widget().installEventFilter(follower)
+    board.padded = (area, margins, follower)
+    area.setViewportMargins(margins.left(), margins.top(), margins.right(),
+                            margins.bottom() + covered)
+    follower.follow()
 
 
 def _unpad(board: OnScreenKeyboard) -> None:
-    """Take away the room ``_scroll_clear`` added under a scroll area's content."""
+    """Give the scroll area ``_pad`` shrank its whole view back."""
     padded, board.padded = board.padded, None
     if padded is not None:
-        layout, margins, bar, follow = padded
-        bar.rangeChanged.disconnect(follow)
-        layout.setContentsMargins(margins)
+        area, margins, follower = padded
+        if area.widget() is not None:
+            area.widget().removeEventFilter(follower)
+        follower.deleteLater()
+        area.setViewportMargins(margins)

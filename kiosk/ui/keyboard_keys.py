@@ -37,11 +37,10 @@ class OnScreenKeyboard(QWidget):
 
         self.setObjectName("keyboard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setAutoFillBackground(True)  # opaque: what lies under it counts as hidden
         self.setStyleSheet(STYLE.format(inner=KEY_PX - 12, background=NORMAL.background,
                                         border=NORMAL.border))
         self.target: QWidget | None = None
-        self.padded = None  # set by kiosk.ui.keyboard while room is added under the target
+        self.padded = None  # set by kiosk.ui.keyboard while a scroll area is kept above it
         self.keys: dict[str, QPushButton] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 8, 8, 8)

@@ -59,7 +59,7 @@ class SettingsSection(Section):
         self.language_label = label("", content)
         self.languages = ChoiceButtons(content, columns=1)
         self.keyboard_label = label("", content)
-        self.keyboards = ChoiceButtons(content, columns=1)
+        self.keyboards = ChoiceButtons(content, columns=3)
         self.message = label("", self, "success")
         self.save = button("", self, "go")
         self._lay_out(content)
@@ -80,6 +80,7 @@ class SettingsSection(Section):
             field.setMaxLength(TEXT_MAX_CHARS)
             field.setMinimumHeight(72)
         self.neighbourhoods.setMinimumHeight(150)
+        self.neighbourhoods.setMaximumHeight(260)  # room above or below it for the keyboard
         left = column(margins=0, spacing=10)
         for widget in (self.help_point_label, self.help_point, self.ward_label, self.ward,
                        self.neighbourhoods_label, self.neighbourhoods):
