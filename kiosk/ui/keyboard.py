@@ -5,7 +5,7 @@ keyboard when it is tapped; ``show_for(field)`` opens it from code. The keyboard
 window's top or bottom edge, whichever leaves the field uncovered (scrolling the field's scroll
 area if neither does), and closes with "Xong", or when the field loses the focus.
 
-Keys are at least 72 px: digits, the letters, ă â ê ô ơ ư đ as keys of their own, the five tones
+Keys are 76 px (the design asks for 72): digits, the letters, ă â ê ô ơ ư đ as keys of their own, the five tones
 as keys named as in school (sắc, huyền, hỏi, ngã, nặng) that mark the word just typed
 (``keyboard_vietnamese``), a one-shot capital key, space, backspace, "Xong" — and a new line for
 fields of several lines. Every key is one tap: no long press, no double tap, no hidden layer.
@@ -13,9 +13,10 @@ fields of several lines. Every key is one tap: no long press, no double tap, no 
 Why our own widget rather than Qt's virtual keyboard (PySide6-Addons, QT_IM_MODULE=
 qtvirtualkeyboard): in a Widgets application Qt's keyboard is a separate Qt Quick window, which
 under a window manager can open behind a full-screen kiosk and always sits over the bottom of the
-screen, whatever field it covers; it loads the QML engine (memory and start time the kiosk does
-not have to spare); its Vietnamese layout puts tone marks behind long presses; and its keys are
-QML items that offscreen tests cannot tap like buttons. This keyboard is a plain child widget of
+screen, whatever field it covers; it needs QT_IM_MODULE set before the application starts and
+loads the QML engine (memory and start time the kiosk does not have to spare); how it enters tone
+marks is its layout's choice, not one tap per mark that we can promise; and its keys are QML
+items that offscreen widget tests cannot tap like buttons. This keyboard is a plain child widget of
 the kiosk window: it is on top of the kiosk, placed away from the field, and tested like any
 button.
 
