@@ -21,7 +21,8 @@ from kiosk.locale import ui_text
 from kiosk.ui.illustrations import IllustrationStore, illustration_key
 from kiosk.ui.narrator import Narrator
 from kiosk.ui.painted import PhoneView
-from kiosk.ui.widgets import Screen, ScrollWithCue, TopBar, button, column, label, set_role
+from kiosk.ui.widgets import (Screen, ScrollWithCue, TopBar, button, column, label, set_role,
+                               whole_label)
 
 FEEDBACK_ROLE = {HIT: "success", MISS: "tip"}
 
@@ -58,12 +59,12 @@ class StepScreen(Screen):
         self.bar = TopBar(self)
         self.phone = PhoneView(self)
         text_holder = QWidget(self)
-        self.instruction = label("", self, "instruction")
+        self.instruction = whole_label("", self, "instruction")
         self.detail = label("", text_holder)
         self.tip = label("", text_holder, "tip")
-        self.warning = label("", self, "warning")
+        self.warning = whole_label("", self, "warning")
         self.tap_hint = label("", text_holder, "muted")
-        self.feedback = label("", self, "tip")
+        self.feedback = whole_label("", self, "tip")
         self.more = ScrollWithCue(text_holder, self)
         self.back = button("", self)
         self.practice = button("", self)
@@ -97,7 +98,7 @@ class StepScreen(Screen):
             text.addWidget(widget)
         text.addStretch(1)
         tools = QHBoxLayout()
-        tools.setSpacing(12)
+        tools.setSpacing(10)
         for widget in (self.listen, self.listen_slow, self.practice, self.leave_practice):
             tools.addWidget(widget)
         tools.addStretch(1)
@@ -105,14 +106,14 @@ class StepScreen(Screen):
         nav.addWidget(self.back)
         nav.addStretch(1)
         nav.addWidget(self.next)
-        right = column(margins=0, spacing=12)
+        right = column(margins=0, spacing=8)
         for widget in (self.instruction, self.warning, self.feedback):
             right.addWidget(widget)
         right.addWidget(self.more, 1)
         right.addLayout(tools)
         right.addLayout(nav)
         body = QHBoxLayout()
-        body.setContentsMargins(20, 16, 20, 16)
+        body.setContentsMargins(20, 10, 20, 10)
         body.setSpacing(28)
         body.addWidget(self.phone)
         body.addLayout(right, 1)

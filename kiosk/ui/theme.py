@@ -97,6 +97,9 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
                                padding: 4px 12px; }}
     QLabel[role="instruction"] {{ font-size: {body + 2}pt; font-weight: bold; }}
     QFrame[role="bar"] {{ background: {p.surface}; border-bottom: 2px solid {p.border}; }}
+    QFrame[role="bar"] QPushButton {{ font-size: {small}pt; padding: 6px 12px; }}
+    QFrame[role="bar"] QPushButton:focus {{ padding: 5px 11px; }}
+    QFrame[role="bar"] QPushButton[role="help"] {{ font-size: {body}pt; }}
     QPushButton {{ min-height: {TOUCH_MIN_PX}px; min-width: {TOUCH_MIN_PX}px; padding: 6px 20px;
                    border-radius: 12px; border: 3px solid {p.border}; background: {p.surface};
                    color: {p.text}; }}

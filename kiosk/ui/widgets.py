@@ -97,6 +97,33 @@ def set_cue_language(language: str) -> None:
     _language[0] = language
 
 
+class WholeLabel(QLabel):
+    """A word-wrapped label that never gets less height than its text needs at its width: a
+    layout short of room takes it from the others (a scroll area) instead of cutting this."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._hold_height()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._hold_height()
+
+    def _hold_height(self) -> None:
+        needed = self.heightForWidth(self.width()) if self.width() > 40 else 0
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
+def whole_label(text: str, parent: QWidget, role: str | None = None) -> WholeLabel:
+    widget = WholeLabel(text, parent)
+    if role:
+        widget.setProperty("role", role)
+    widget.setWordWrap(True)
+    return widget
+
+
 def scroll_area(content: QWidget, parent: QWidget) -> "ScrollWithCue":
     """A vertical scroll area that follows a finger (kinetic scrolling), with no horizontal
     bar, and a "more below" cue over its bottom edge whenever content is hidden below."""
@@ -183,7 +210,7 @@ class TopBar(QFrame):
         self.help.setVisible(show_help)
 
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(12, 4, 12, 4)
         layout.setSpacing(10)
         layout.addWidget(self.home)
         layout.addWidget(self.title, 1)
@@ -235,6 +262,11 @@ class ScrollWithCue(QScrollArea):
     @property
     def area(self) -> QScrollArea:
         return self
+
+    def minimumSizeHint(self):
+        from PySide6.QtCore import QSize
+
+        return QSize(0, 0)  # what is around it comes first; the cue says when more is below
 
     def refresh(self, language: str) -> None:
         self._language = language

@@ -42,10 +42,13 @@ def shared_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def data_dir(tmp_path, shared_cache) -> Path:
-    """A kiosk data folder with an admin, one volunteer and records not yet sent to the hub."""
+    """A kiosk data folder for a named help point, with an admin, one volunteer and records
+    not yet sent to the hub."""
     folder = tmp_path / "kiosk-data"
     folder.mkdir()
     (folder / "cache").symlink_to(shared_cache, target_is_directory=True)
+    (folder / "config.toml").write_text('help_point = "Nhà văn hóa tổ dân phố số 7"\n',
+                                        encoding="utf-8")
     db = connect(db_path(folder))
     accounts.create_account(db, name="Quản trị", role="admin", pin=ADMIN_PIN)
     accounts.create_account(db, name=VOLUNTEER[0], role="volunteer", pin=VOLUNTEER[1])

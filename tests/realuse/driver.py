@@ -79,7 +79,7 @@ class Kiosk:
             previous[0] = shape
             return None
 
-        return wait_until(same, WAIT_S, "the screen to settle", interval=0.15)
+        return wait_until(same, WAIT_S, "the screen to settle", interval=0.1)
 
     def widgets(self, dump: dict | None = None):
         for window in (dump or self.dump())["windows"]:

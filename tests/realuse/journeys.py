@@ -13,7 +13,10 @@ from kiosk.lessons.model import tr
 from kiosk.locale import catalogue, ui_text
 
 SIZES = ("normal", "large", "larger")
-LESSONS = ("vneid-activate", "safety-scams")  # a lesson with QR codes, then one without
+# A lesson with QR codes at every size; at the largest, then the scams lesson (long warnings,
+# and no links: its finish screen must not keep the first lesson's QR codes).
+LESSONS = {"normal": ("vneid-activate",), "large": ("vneid-activate",),
+           "larger": ("vneid-activate", "safety-scams")}
 
 
 def _t(key: str, language: str, **values) -> str:
@@ -54,7 +57,7 @@ def resident_walk(k, data_dir, size: str, language: str) -> None:
                               f"('{sync_words}…')")
     k.tap_text(_t("welcome.start", language))
     k.wait_for(_t("home.title", language))
-    for number, lesson_id in enumerate(LESSONS):
+    for number, lesson_id in enumerate(LESSONS[size]):
         lesson = library.lesson(lesson_id)
         if number:
             k.tap_text(_t("nav.home", language))

@@ -54,15 +54,22 @@ def test_screenshots_show_each_lessons_own_qr_codes_and_pack_lessons(pack_data_d
         pytest.skip("needs zbarimg (Debian: zbar-tools)")
     out = tmp_path / "shots"
     done = _screenshot(pack_data_dir, out)
-    assert "Traceback" not in done.stderr, done.stderr[-2000:]
-    assert done.returncode == 0, done.stderr[-2000:]
+    problems = []
+    if "Traceback" in done.stderr:
+        problems.append("a traceback was printed: " + done.stderr.strip().splitlines()[-1])
+    if done.returncode:
+        problems.append(f"exit status {done.returncode}")
     folder = out / "1366x768" / "vi"
     library = installed_library(pack_data_dir)
-    assert library.lesson("safety-scams-local") is not None
-    assert list(folder.glob("*-safety-scams-local-intro.png")), "the pack's lesson is missing"
+    if not list(folder.glob("*-safety-scams-local-intro.png")):
+        problems.append("the lesson installed from a pack is not drawn")
     for lesson in library.lessons:
-        finish = next(folder.glob(f"*-{lesson.id}-finish.png"))
-        assert _qr_urls(finish) == {link.url for link in lesson.verified_links}, lesson.id
+        finish = next(folder.glob(f"*-{lesson.id}-finish.png"), None)
+        wanted = {link.url for link in lesson.verified_links}
+        if finish is not None and _qr_urls(finish) != wanted:
+            problems.append(f"{lesson.id} finish shows QR codes {sorted(_qr_urls(finish))}, "
+                            f"its links are {sorted(wanted)}")
+    assert not problems, "\n" + "\n".join(problems)
 
 
 def test_a_failing_screenshot_run_says_so_and_exits_non_zero(tmp_path):
