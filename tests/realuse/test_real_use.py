@@ -10,12 +10,6 @@ from realuse import journeys
 from realuse.conftest import ADMIN_PIN, VOLUNTEER
 
 COMBINATIONS = [(size, language) for size in journeys.SIZES for language in ("vi", "en")]
-# The admin sections and the volunteer form are being reworked on their own branches (one-screen
-# recording, the admin keypad and rows); these journeys show what is still wrong there until
-# that work is merged. Not strict: once it passes, drop the mark.
-REWORKED_ELSEWHERE = pytest.mark.xfail(
-    reason="admin sections and volunteer form: fixed on the admin/volunteer branches",
-    strict=False)
 
 
 @pytest.mark.parametrize("size,language", COMBINATIONS)
@@ -26,7 +20,6 @@ def test_resident_walks_lessons_and_rates(start_kiosk, data_dir, size, language)
     assert not problems, "\n" + problems
 
 
-@REWORKED_ELSEWHERE
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_admin_opens_every_section_at_the_largest_size(start_kiosk, language):
     kiosk = start_kiosk(f"admin-larger-{language}")

@@ -46,9 +46,23 @@ class WrapButton(QPushButton):
         self.full_text = text
         self._rewrap()
 
+    def _side_padding(self) -> int:
+        """The style sheet's padding and border on both sides (plus a margin): what of the
+        button's width the text cannot use."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        contents = self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option,
+                                               self)
+        if contents.width() <= 0:
+            return _SIDE_PADDING
+        return max(_SIDE_PADDING, self.width() - contents.width() + 8)
+
     def _lines(self, width: int) -> list[str]:
         metrics = self.fontMetrics()
-        return wrap_lines(self.full_text, max(1, width - _SIDE_PADDING), metrics.horizontalAdvance)
+        return wrap_lines(self.full_text, max(1, width - self._side_padding()),
+                          metrics.horizontalAdvance)
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True
@@ -61,13 +75,13 @@ class WrapButton(QPushButton):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         metrics = self.fontMetrics()
-        width = min(metrics.horizontalAdvance(self.full_text) + _SIDE_PADDING, 420)
+        width = min(metrics.horizontalAdvance(self.full_text) + self._side_padding(), 420)
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         metrics = self.fontMetrics()
         longest = max((metrics.horizontalAdvance(w) for w in self.full_text.split()), default=0)
-        width = max(TOUCH_MIN_PX, longest + _SIDE_PADDING)
+        width = max(TOUCH_MIN_PX, longest + self._side_padding())
         return QSize(width, TOUCH_MIN_PX)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
