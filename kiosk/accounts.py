@@ -1,4 +1,11 @@
-"""Volunteer and admin accounts: PINs kept as salted scrypt hashes, lockout after wrong PINs."""
+"""Volunteer and admin accounts: PINs kept as salted scrypt hashes, lockout after wrong PINs.
+
+The lockout grows with repeated failures: every ``MAX_WRONG_PINS`` wrong PINs in a row lock the
+account, for ``LOCKOUT`` the first time, then twice as long each further time, at most
+``LOCKOUT_CAP``. The count of wrong PINs lives in the database, so a restart forgets nothing; only
+the right PIN (or an admin's unlock or PIN reset) sets it back to zero. With the cap of a day, a
+guesser gets through about 50 four-digit PINs on the first day and 5 a day after that.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ from kiosk.ids import uuid7
 ROLES = ("volunteer", "admin")
 MAX_WRONG_PINS = 5
 LOCKOUT = timedelta(minutes=5)
+LOCKOUT_CAP = timedelta(hours=24)
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -60,6 +68,20 @@ def create_account(db: sqlite_utils.Database, *, name: str, role: str, pin: str)
     return account
 
 
+def lockout_for(failed_pins: int) -> timedelta | None:
+    """How long ``failed_pins`` wrong PINs in a row lock an account: None unless it is a multiple
+    of ``MAX_WRONG_PINS``; ``LOCKOUT`` for the first, doubling for each further one, capped."""
+    if failed_pins <= 0 or failed_pins % MAX_WRONG_PINS:
+        return None
+    doublings = min(failed_pins // MAX_WRONG_PINS - 1, 16)
+    return min(LOCKOUT * 2**doublings, LOCKOUT_CAP)
+
+
+def pins_left(failed_pins: int) -> int:
+    """Wrong PINs still allowed before the next lockout (1 to ``MAX_WRONG_PINS``)."""
+    return MAX_WRONG_PINS - failed_pins % MAX_WRONG_PINS
+
+
 def has_admin(db: sqlite_utils.Database) -> bool:
     return db.execute(
         "SELECT 1 FROM accounts WHERE role = 'admin' AND active = 1 LIMIT 1").fetchone() is not None
@@ -68,7 +90,8 @@ def has_admin(db: sqlite_utils.Database) -> bool:
 def check_admin_pin(db: sqlite_utils.Database, pin: str, now: datetime | None = None) -> dict:
     """The active admin account whose PIN this is; raises ``PinRefused`` otherwise.
 
-    Counts wrong PINs against every admin account; five in a row lock them for five minutes.
+    Counts wrong PINs against every admin account; five in a row lock them for five minutes,
+    each further five for twice as long as the last (``lockout_for``).
     """
     now = now or datetime.now(timezone.utc)
     admins = list(db["accounts"].rows_where("role = 'admin' AND active = 1", order_by="created_at"))
@@ -85,7 +108,9 @@ def check_pin(db: sqlite_utils.Database, account_id: str, pin: str,
               now: datetime | None = None) -> dict:
     """The account, if ``pin`` is its PIN and it is not locked; raises ``PinRefused`` otherwise.
 
-    A wrong PIN is counted; the fifth in a row locks the account for ``LOCKOUT``.
+    A wrong PIN is counted; every fifth in a row locks the account (``lockout_for``): the
+    count is kept through the lockout, so the next lockout is longer. The right PIN resets it.
+    A PIN tried while the account is locked is refused without being checked or counted.
     """
     now = now or datetime.now(timezone.utc)
     with db.atomic():
@@ -97,9 +122,10 @@ def check_pin(db: sqlite_utils.Database, account_id: str, pin: str,
             db["accounts"].update(account_id, {"failed_pins": 0, "locked_until": None})
             return account
         failed = account["failed_pins"] + 1
-        locked_until = now + LOCKOUT if failed >= MAX_WRONG_PINS else None
+        lockout = lockout_for(failed)
+        locked_until = now + lockout if lockout else None
         db["accounts"].update(account_id, {
-            "failed_pins": 0 if locked_until else failed,
+            "failed_pins": failed,
             "locked_until": locked_until.isoformat() if locked_until else None})
     raise PinRefused("locked" if locked_until else "wrong PIN", locked_until)
 
@@ -129,11 +155,17 @@ def sign_in(db: sqlite_utils.Database, account_id: str, pin: str, *,
             now: datetime | None = None) -> dict:
     """Sign in by tapping a name and typing its PIN; returns the account's ``PUBLIC_FIELDS``.
 
-    Raises ``PinRefused`` for a wrong PIN (counted: the fifth in a row locks the account for
-    ``LOCKOUT``), a locked account (``locked_until`` set) or an inactive one, and ``KeyError`` for
-    an unknown account.
+    Only volunteer accounts sign in here: an admin account is refused as "not a volunteer"
+    before its PIN is looked at, so wrong PINs on the volunteer side never count against the
+    admin lockout (the admin opens the admin screen through ``check_admin_pin``).
+
+    Raises ``PinRefused`` for a wrong PIN (counted: see ``check_pin``), a locked account
+    (``locked_until`` set), an inactive or non-volunteer one, and ``KeyError`` for an unknown
+    account.
     """
     account = _get(db, account_id)
+    if account["role"] != "volunteer":
+        raise PinRefused("not a volunteer")
     if not account["active"]:
         raise PinRefused("inactive")
     account = check_pin(db, account_id, pin, now=now)
@@ -172,7 +204,7 @@ def change_pin(db: sqlite_utils.Database, account_id: str, *, new_pin: str) -> N
 
 
 def unlock(db: sqlite_utils.Database, account_id: str) -> None:
-    """Lift a lockout before its five minutes are over (an admin's action)."""
+    """Lift a lockout before it is over, and forget the wrong PINs (an admin's action)."""
     with db.atomic():
         _get(db, account_id)
         db.execute("UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = ?",

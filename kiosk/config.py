@@ -8,6 +8,7 @@ from pathlib import Path
 
 LANGUAGES = ("vi", "en")
 TEXT_SIZES = ("normal", "large", "larger")
+KEYBOARD_MODES = ("on", "off", "auto")  # auto: on when a touch screen is present
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Config:
     text_size: str = "normal"
     high_contrast: bool = False
     neighbourhoods: list[str] = field(default_factory=list)
+    onscreen_keyboard: str = "on"
 
     def problems(self) -> list[str]:
         """Plain-words problems with the values; empty when the config is usable."""
@@ -27,6 +29,8 @@ class Config:
             found.append(f"language must be one of {', '.join(LANGUAGES)}")
         if self.text_size not in TEXT_SIZES:
             found.append(f"text_size must be one of {', '.join(TEXT_SIZES)}")
+        if self.onscreen_keyboard not in KEYBOARD_MODES:
+            found.append(f"onscreen_keyboard must be one of {', '.join(KEYBOARD_MODES)}")
         if not 15 <= int(self.idle_timeout_s) <= 3600:
             found.append("idle_timeout_s must be between 15 and 3600 seconds")
         return found

@@ -101,3 +101,47 @@ def test_unknown_accounts_raise_key_error(db):
                  lambda: accounts.change_pin(db, "nobody", new_pin="1234")):
         with pytest.raises(KeyError):
             call()
+
+
+def test_lockouts_grow_with_repeated_failures_and_are_capped(db, lan):
+    wrong_pins(db, lan, 5, NOON)
+    first = NOON + timedelta(minutes=5)
+    wrong_pins(db, lan, 5, first)  # the next five, as soon as the first lockout is over
+    with pytest.raises(PinRefused) as refused:
+        accounts.sign_in(db, lan, "2468", now=first + timedelta(minutes=9))
+    assert refused.value.locked_until == first + timedelta(minutes=10)
+    assert [accounts.lockout_for(5 * n) for n in (1, 2, 3, 4)] == [
+        timedelta(minutes=m) for m in (5, 10, 20, 40)]
+    assert accounts.lockout_for(5 * 40) == accounts.LOCKOUT_CAP == timedelta(hours=24)
+    assert accounts.lockout_for(7) is None and accounts.pins_left(7) == 3
+
+
+def test_the_escalation_survives_a_restart_and_the_right_pin_resets_it(db, data_dir, lan):
+    from kiosk.db import connect
+    from kiosk.paths import db_path
+
+    wrong_pins(db, lan, 5, NOON)
+    wrong_pins(db, lan, 5, NOON + timedelta(minutes=5))  # the second lockout: ten minutes
+    db.conn.close()
+    reopened = connect(db_path(data_dir))
+    try:
+        with pytest.raises(PinRefused) as refused:
+            accounts.sign_in(reopened, lan, "0000", now=NOON + timedelta(minutes=14))
+        assert refused.value.locked_until == NOON + timedelta(minutes=15)
+        assert accounts.sign_in(reopened, lan, "2468", now=NOON + timedelta(minutes=16))
+        wrong_pins(reopened, lan, 5, NOON + timedelta(minutes=16))
+        with pytest.raises(PinRefused) as again:
+            accounts.sign_in(reopened, lan, "2468", now=NOON + timedelta(minutes=17))
+        assert again.value.locked_until == NOON + timedelta(minutes=21)  # back to five minutes
+    finally:
+        reopened.conn.close()
+
+
+def test_the_admin_cannot_sign_in_as_a_volunteer_and_that_costs_the_admin_nothing(db):
+    admin = accounts.create_account(db, name="Quản trị", role="admin", pin="1357")
+    for _ in range(12):
+        with pytest.raises(PinRefused) as refused:
+            accounts.sign_in(db, admin["id"], "0000", now=NOON)
+        assert str(refused.value) == "not a volunteer"
+    assert db["accounts"].get(admin["id"])["failed_pins"] == 0
+    assert accounts.check_admin_pin(db, "1357", now=NOON)["id"] == admin["id"]

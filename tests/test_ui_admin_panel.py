@@ -140,11 +140,11 @@ def test_switching_a_volunteer_off_and_resetting_a_pin(qtbot, window, db, volunt
     show(qtbot, panel, "volunteers")
     section = panel.volunteers_section
     section.select(volunteer["id"])
-    assert section.toggle.text() == ui_text("admin.volunteers.switch_off", "vi")
+    assert section.toggle.full_text == ui_text("admin.volunteers.switch_off", "vi")  # may wrap
     with qtbot.waitSignal(section.accounts_did_load):
         section.toggle.click()
     assert section.selected()["active"] == 0
-    assert section.toggle.text() == ui_text("admin.volunteers.switch_on", "vi")
+    assert section.toggle.full_text == ui_text("admin.volunteers.switch_on", "vi")
     with pytest.raises(accounts.PinRefused):
         accounts.sign_in(db, volunteer["id"], VOLUNTEER_PIN)
 
@@ -178,6 +178,7 @@ def test_settings_are_saved_to_config_toml_and_applied_at_once(qtbot, window, da
     section.neighbourhoods.setPlainText("Tổ 5\n\n  Tổ   6 \nTổ 5")
     section.idle.buttons["300"].click()
     section.languages.buttons["en"].click()
+    section.keyboards.buttons["off"].click()
     with qtbot.waitSignal(panel.config_did_change) as changed:
         section.save.click()
     saved = config.load(config_path(data_dir))
@@ -185,6 +186,7 @@ def test_settings_are_saved_to_config_toml_and_applied_at_once(qtbot, window, da
         "Nhà văn hóa tổ dân phố số 5", "Phường Hoàn Kiếm", ["Tổ 5", "Tổ 6"])
     assert (saved.idle_timeout_s, saved.language) == (300, "en")
     assert changed.args[0] == saved
+    assert saved.onscreen_keyboard == "off" == window.config.onscreen_keyboard
     assert window.idle_timer.interval() == 300_000
     assert window.config.neighbourhoods == ["Tổ 5", "Tổ 6"]
     assert section.message.text() == ui_text("admin.settings.saved", "vi")
@@ -339,3 +341,64 @@ def test_leaving_the_panel_forgets_a_half_typed_volunteer(qtbot, window):
     assert panel.current_name() == "counts"
     assert section.pages.currentWidget() is section.list_page
     assert section.name_page.name.text() == "" and section.pin_page.pad.digits == ""
+
+
+def test_looking_again_for_drives_is_seen_and_a_disabled_export_looks_disabled(
+        qtbot, window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    stick = tmp_path / "stick"
+    panel, section = open_export(qtbot, window, [])
+    assert not section.export.isEnabled() and section.no_drive.isVisible()
+    grey = section.export.grab().toImage()
+    stick.mkdir()
+    section.drives_provider = lambda: [stick]
+    release = threading.Event()
+    window.worker.submit(lambda db: release.wait(10))  # a slow look at the drives
+    section.rescan.click()
+    assert not section.rescan.isEnabled() and section.rescan.text() == "Đang tìm…"
+    assert section.scan_status.text() == "Đang tìm ổ USB…" and not section.no_drive.isVisible()
+    with qtbot.waitSignal(section.drives_did_load, timeout=10_000):
+        release.set()
+    assert section.rescan.isEnabled() and section.rescan.text() == "Tìm lại ổ USB"
+    assert section.scan_status.text() == "Thấy 1 ổ USB." and section.export.isEnabled()
+    enabled = section.export.grab().toImage()
+    green = QImage(enabled).pixelColor(enabled.width() // 2, 6)
+    faded = QImage(grey).pixelColor(grey.width() // 2, 6)
+    assert green.green() > green.red() + 40  # the enabled "go" button is filled green...
+    assert abs(faded.green() - faded.red()) < 40  # ...the disabled one is not
+
+
+def test_a_message_goes_when_it_no_longer_applies(qtbot, window, sessions, usb, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    panel, section = open_export(qtbot, window, [usb, other])
+    section.drive_choice.buttons[str(usb)].click()
+    with qtbot.waitSignal(section.export_did_finish, timeout=10_000):
+        section.export.click()
+    drain(qtbot, window)
+    assert section.result.isVisible()
+    section.drive_choice.buttons[str(other)].click()  # the message was about the first stick
+    assert not section.result.isVisible()
+
+
+def test_the_admin_pin_pad_is_centred_and_a_short_pin_message_goes_on_typing(qtbot, window):
+    window.welcome.admin.click()
+    for _ in range(3):
+        QApplication.sendPostedEvents()
+    pad = window.gate.pad
+    centre = pad.mapTo(window, pad.rect().center()).x()
+    assert abs(centre - window.width() / 2) <= 3
+    panel = open_admin(qtbot, window)
+    show(qtbot, panel, "volunteers")
+    section = panel.volunteers_section
+    section.add.click()
+    section.name_page.name.setText("Trần Văn Nam")
+    section.name_page.next.click()
+    page = section.pin_page
+    for digit in "12":
+        page.pad.keys[digit].click()
+    page.pad.ok.click()
+    assert page.message.text() == "Mã PIN cần 4 đến 6 chữ số."
+    page.pad.keys["3"].click()
+    assert page.message.text() == ""

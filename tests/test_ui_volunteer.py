@@ -60,13 +60,15 @@ def test_the_form_says_what_is_missing(qtbot, window, volunteer):
     qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.today)
     panel.today.new.click()
     panel.form.save.click()
-    assert panel.form.error.text() == "Hãy chọn độ tuổi."
+    age_row = panel.form.rows["age"]
+    assert age_row.problem.text() == "Hãy chọn độ tuổi." and age_row.problem.isVisible()
     panel.form.age.choose("75+")
+    assert not age_row.problem.isVisible()  # the message goes once the answer is given
     panel.form.services.choose("etax")
     panel.form.results["etax"].outcomes.choose("not_solved")
     assert panel.form.results["etax"].reasons.isVisible()
     panel.form.save.click()
-    assert "lý do" in panel.form.error.text()
+    assert "lý do" in panel.form.results["etax"].problem.text()
     assert panel.pages.currentWidget() is panel.form
 
 

@@ -11,9 +11,12 @@ MAX_PIN = 6
 
 
 class PinPad(QWidget):
-    """Digits 0–9, Clear and OK. ``pin_was_entered`` fires with the digits when OK is tapped."""
+    """Digits 0–9, Clear and OK. ``pin_was_entered`` fires with the digits when OK is tapped;
+    ``typing_did_start`` when the first digit of a new PIN is typed (a message about the last
+    PIN no longer applies then)."""
 
     pin_was_entered = Signal(str)
+    typing_did_start = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -43,6 +46,8 @@ class PinPad(QWidget):
 
     def press(self, digit: str) -> None:
         if len(self.digits) < MAX_PIN:
+            if not self.digits:
+                self.typing_did_start.emit()
             self.digits += digit
             self.display.setText("•" * len(self.digits))
 
@@ -79,17 +84,21 @@ class AdminGateScreen(Screen):
         self.pad = PinPad(self)
         self.cancel = button("", self)
         self.pad.setMaximumWidth(560)
+        top = QHBoxLayout()  # "cancel" beside the title, so the pad is centred in the screen
+        top.setSpacing(16)
+        top.addWidget(self.cancel)
+        top.addWidget(self.title, 1)
         row = QHBoxLayout()
-        row.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignBottom)
         row.addStretch(1)
         row.addWidget(self.pad)
-        row.addStretch(2)
+        row.addStretch(1)
         layout = column(self, margins=20, spacing=8)
-        layout.addWidget(self.title)
+        layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addLayout(row, 1)
 
         self.pad.pin_was_entered.connect(self.pin_was_entered)
+        self.pad.typing_did_start.connect(lambda: self.message.setText(""))
         self.cancel.clicked.connect(self.cancel_was_tapped)
 
     def start(self, language: str) -> None:
@@ -132,6 +141,7 @@ class FirstRunScreen(Screen):
         layout.addLayout(row, 1)
 
         self.pad.pin_was_entered.connect(self._on_pin)
+        self.pad.typing_did_start.connect(lambda: self.message.setText(""))
 
     @property
     def default_focus(self):

@@ -28,9 +28,46 @@ def _sync_state(db) -> dict:
             "set_aside_rows": set_aside_rows(db, limit=50)}
 
 
+ENROLL_REFUSALS = {"code_unknown", "code_used", "code_expired"}
+
+
+def enroll_failure_key(failed: BaseException) -> str:
+    """The catalogue key (``hub.enroll.*`` or ``hub.error.*``) that says in plain words why an
+    enrollment failed. ``EnrollFailed`` keeps only an English sentence, so the exception it was
+    raised from (``NotConnected`` with its ``kind``, ``HubRefused`` with the hub's error code)
+    tells which."""
+    import httpx
+
+    from kiosk.sync.client import HubRefused
+
+    cause = failed.__cause__ or failed.__context__
+    for error in (failed, cause):
+        kind = getattr(error, "kind", None)
+        if isinstance(kind, str) and f"hub.error.{kind}" in _catalogue():
+            return f"hub.error.{kind}"
+    if isinstance(cause, HubRefused):
+        return f"hub.enroll.{cause.error}" if cause.error in ENROLL_REFUSALS else "hub.error.refused"
+    if isinstance(cause, (ValueError, httpx.InvalidURL)):
+        return "hub.error.bad_address"
+    if isinstance(cause, KeyError):
+        return "hub.enroll.incomplete"
+    return "hub.enroll.failed"
+
+
+def sync_error_key(kind: str | None) -> str:
+    """The catalogue key for the last sync round's error kind (a generic one if unknown)."""
+    return f"hub.error.{kind}" if kind and f"hub.error.{kind}" in _catalogue() else "hub.error.other"
+
+
+def _catalogue() -> dict:
+    from kiosk.locale import catalogue
+
+    return catalogue()
+
+
 class SyncService(QObject):
     state_did_change = Signal()  # read ``state`` (and ``last_error_kind``)
-    enroll_did_finish = Signal(str)  # "" on success, else the reason in plain words
+    enroll_did_finish = Signal(str)  # "" on success, else the catalogue key of the reason
     _round_did_finish = Signal()  # from the sync thread; the result waits in ``_arrived``
     _enroll_did_answer = Signal()
 
@@ -98,7 +135,10 @@ class SyncService(QObject):
         try:
             answer = request_enrollment(hub_url, code, device)
         except EnrollFailed as failed:
-            answer = str(failed)
+            answer = enroll_failure_key(failed)
+        except Exception:  # never leave the admin waiting: say it failed, keep the details
+            log.exception("enrollment failed unexpectedly")
+            answer = "hub.enroll.failed"
         with self._lock:
             self._enroll_answer = answer
         self._enroll_did_answer.emit()
@@ -107,13 +147,14 @@ class SyncService(QObject):
         with self._lock:
             answer, self._enroll_answer = self._enroll_answer, None
         if isinstance(answer, str):
-            self.enroll_did_finish.emit(answer or "?")
+            self.enroll_did_finish.emit(answer or "hub.enroll.failed")
             return
         from kiosk.sync.enroll import store_enrollment
 
         self._worker.submit(lambda db: store_enrollment(db, answer), changes=True,
                             on_done=lambda _: self._on_enrolled(),
-                            on_error=self.enroll_did_finish.emit)
+                            on_error=lambda _reason: self.enroll_did_finish.emit(
+                                "hub.enroll.store_failed"))
 
     def _on_enrolled(self) -> None:
         self.enroll_did_finish.emit("")

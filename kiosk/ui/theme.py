@@ -134,4 +134,6 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
     QPushButton[role="quiet"] {{ border-color: transparent; background: transparent;
                                  color: {p.muted}; font-size: {small}pt; }}
     QPushButton:disabled {{ color: {p.muted}; border-color: {p.muted}; background: transparent; }}
+    QPushButton[role]:disabled {{ color: {p.muted}; border: 3px dashed {p.muted};
+                                  background: transparent; font-weight: normal; }}
     """

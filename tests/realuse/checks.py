@@ -83,9 +83,12 @@ def _fully_visible(w) -> bool:
 
 def _overlaps(widgets) -> list[str]:
     """Two texts drawn on top of each other (neither inside the other). The "more below" cue
-    is laid over the bottom of its scroll area on purpose, and is left out."""
-    texts = [w for w in widgets if w.get("text") and w["visible"] and w["name"] != CUE]
+    is laid over the bottom of its scroll area on purpose, and is left out; so are the keys of
+    the on-screen keyboard, laid over the window's edge away from the field being typed into."""
     parents = {w["id"]: w["parent"] for w in widgets}
+    keyboards = {w["id"] for w in widgets if w["class"] == "OnScreenKeyboard"}
+    texts = [w for w in widgets if w.get("text") and w["visible"] and w["name"] != CUE
+             and not any(_related(w["id"], board, parents) for board in keyboards)]
     found = []
     for i, a in enumerate(texts):
         for b in texts[i + 1:]:

@@ -132,10 +132,14 @@ def admin_walk(k, language: str, pin: str) -> None:
     k.wait_for(_t("welcome.start", "vi"))  # the next person starts at the defaults
 
 
-def volunteer_walk(k, language: str, name: str, pin: str) -> int:
-    """Sign in, record one typical person, open the form again; returns the taps the record
-    took (from "new record" to "saved")."""
-    choose_look(k, "larger", language)
+CHOICES = ("QPushButton", "WrapButton")  # the volunteer form's choices wrap their words
+
+
+def volunteer_walk(k, language: str, name: str, pin: str, size: str = "larger") -> int:
+    """Sign in, record one typical person (60–74, VNeID, account activated, satisfied), open
+    the form again; returns the taps the record took on the form ("Lưu" included), a finger
+    drag to scroll counting as one."""
+    choose_look(k, size, language)
     k.tap_text(_t("volunteer.button", language))
     k.wait_for(_t("signin.title", language))
     k.look("volunteer sign-in")
@@ -145,17 +149,17 @@ def volunteer_walk(k, language: str, name: str, pin: str) -> int:
     k.tap_text(_t("gate.ok", language))
     k.wait_for(_t("journal.new", language))
     k.look("volunteer today")
-    before = k.taps
     k.tap_text(_t("journal.new", language))
     k.wait_for(_t("form.save", language))
     k.look("volunteer form")
+    before = k.taps
     for field, value in (("age_band", "60-74"), ("service", "vneid"),
                          ("outcome", "account_activated"), ("satisfaction", "good")):
         choice = _t(journal.label_key(field, value), language)
-        widget = k.wait_for(choice, classes=("QPushButton",), onscreen=False)
+        widget = k.wait_for(choice, classes=CHOICES, onscreen=False)
         if widget["visible"] is None or widget["visible"][3] < widget["rect"][3]:
             k.note("volunteer form", f"'{choice}' must be scrolled to before it can be tapped")
-            widget = k.scroll_into_view(choice, classes=("QPushButton",))
+            widget = k.scroll_into_view(choice, classes=CHOICES)
         k.tap(widget)
     save = k.wait_for(_t("form.save", language), onscreen=False)
     if save["visible"] is None or save["visible"][3] < save["rect"][3]:
@@ -175,3 +179,36 @@ def volunteer_walk(k, language: str, name: str, pin: str) -> int:
     k.tap_text(_t("form.cancel", language))
     k.wait_for(_t("journal.new", language))
     return taps
+
+
+def volunteer_types_a_note(k, name: str, pin: str, words: list[tuple[str, str | None]]) -> None:
+    """Sign in, record a person with a note typed on the on-screen keyboard by real taps.
+    ``words``: (letters without tones, tone key name or None) for each word of the note."""
+    choose_look(k, "normal", "vi")
+    k.tap_text(_t("volunteer.button", "vi"))
+    k.tap_text(name)
+    for digit in pin:
+        k.tap_text(digit, classes=("QPushButton",))
+    k.tap_text(_t("gate.ok", "vi"))
+    k.tap_text(_t("journal.new", "vi"))
+    k.wait_for(_t("form.save", "vi"))
+    for field, value in (("age_band", "75+"), ("service", "vneid"), ("outcome", "installed")):
+        k.tap_text(_t(journal.label_key(field, value), "vi"), classes=CHOICES)
+    k.tap_text(_t("form.more", "vi"))
+    k.tap(k.wait_for(classes=("QLineEdit",), what="the note field"))
+    k.wait_for(_t("keyboard.done", "vi"))
+    k.look("on-screen keyboard")
+    for index, (letters, tone) in enumerate(words):
+        if index:
+            k.tap_text(_t("keyboard.space", "vi"))
+        for letter in letters:
+            k.tap_text(letter, classes=("QPushButton",))
+        if tone:
+            k.tap_text(f"{_TONE_SAMPLE[tone]} {_t(f'keyboard.{tone}', 'vi')}")
+    k.look("note typed")
+    k.tap_text(_t("keyboard.done", "vi"))
+    k.tap_text(_t("form.save", "vi"))
+    k.wait_for(_t("journal.new", "vi"))
+
+
+_TONE_SAMPLE = {"sac": "á", "huyen": "à", "hoi": "ả", "nga": "ã", "nang": "ạ"}

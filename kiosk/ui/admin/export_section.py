@@ -84,6 +84,8 @@ class ExportSection(Section):
         self.no_drive = label("", content, "tip")
         self.drive_choice = ChoiceButtons(content, columns=1)
         self.rescan = button("", content)
+        self.scan_status = label("", content, "muted")  # "looking…", then what was found
+        self.scanning = False
         self.export = button("", content, "go")
         self.progress = QProgressBar(content)
         self.progress.setRange(0, 100)
@@ -92,9 +94,9 @@ class ExportSection(Section):
         self.result = label("", content, "success")
         self._lay_out(content)
 
-        self.rescan.clicked.connect(self.reload)
+        self.rescan.clicked.connect(self.look_again)
         self.export.clicked.connect(self.start_export)
-        self.drive_choice.value_was_chosen.connect(lambda _: self._update_buttons())
+        self.drive_choice.value_was_chosen.connect(lambda _: self._on_drive_chosen())
         self._relay.progress_did_change.connect(self._on_progress)
 
     def _lay_out(self, content: QWidget) -> None:
@@ -109,12 +111,14 @@ class ExportSection(Section):
                        self.drive_choice):
             text.addWidget(widget)
         text.addLayout(buttons)
+        text.addWidget(self.scan_status)
         text.addWidget(self.progress)
         text.addWidget(self.progress_text)
         text.addWidget(self.result)
         text.addStretch(1)
         self._show_progress(None)
         self.result.setVisible(False)
+        self.scan_status.setVisible(False)
         column(self, margins=0, spacing=0).addWidget(scroll_area(content, self))
 
     @property
@@ -125,6 +129,22 @@ class ExportSection(Section):
         return next((d for d in self.drives if str(d.path) == self.drive_choice.value), None)
 
     # drives and the unsent count ------------------------------------------------------------
+    def look_again(self) -> None:
+        """"Tìm lại ổ USB": say it is looking (the button waits), forget the last export's
+        message (it was about the drives before), then say what was found."""
+        if self.busy:
+            return
+        self.scanning = True
+        self._show_result("", "success")
+        self._show_progress(None)
+        self.reload()
+        self.refresh(self.language)
+
+    def _on_drive_chosen(self) -> None:
+        self._show_result("", "success")  # the last message was about another drive
+        self._show_progress(None)
+        self._update_buttons()
+
     def reload(self) -> None:
         """Look for drives and count the unsent records again (both on the worker)."""
         if self.busy:
@@ -139,6 +159,7 @@ class ExportSection(Section):
 
     def _on_drives(self, drives: list[drive_module.Drive]) -> None:
         self.drives = drives
+        self.scanning = False
         chosen = self.drive_choice.value
         self.refresh(self.language)
         if len(drives) == 1:
@@ -213,8 +234,19 @@ class ExportSection(Section):
     # drawing ----------------------------------------------------------------------------------
     def _update_buttons(self) -> None:
         self.export.setEnabled(not self.busy and self.chosen_drive() is not None)
-        self.rescan.setEnabled(not self.busy)
+        self.rescan.setEnabled(not self.busy and not self.scanning)
         self.drive_choice.setEnabled(not self.busy)
+
+    def _show_scan_status(self, language: str) -> None:
+        """"Looking for USB sticks…" while looking, then how many were found."""
+        if self.scanning:
+            text = ui_text("admin.export.looking", language)
+        elif self.drives:
+            text = ui_text("admin.export.found", language, n=len(self.drives))
+        else:
+            text = ""  # the "no drive" notice above says it, with what to do
+        self.scan_status.setText(text)
+        self.scan_status.setVisible(bool(text))
 
     def refresh(self, language: str) -> None:
         super().refresh(language)
@@ -223,11 +255,13 @@ class ExportSection(Section):
         self.unsent.setText(ui_text("admin.export.unsent", language, n=unsent))
         self.drive_heading.setText(ui_text("admin.export.drives", language))
         self.no_drive.setText(ui_text("admin.export.no_drive", language))
-        self.no_drive.setVisible(not self.drives)
+        self.no_drive.setVisible(not self.drives and not self.scanning)
         self.drive_choice.set_choices([
             (str(d.path), ui_text("admin.export.drive", language, name=d.name,
                                   free=format_bytes(d.free_bytes, language)))
             for d in self.drives])
-        self.rescan.setText(ui_text("admin.export.rescan", language))
+        self.rescan.setText(ui_text("admin.export.scanning" if self.scanning
+                                    else "admin.export.rescan", language))
+        self._show_scan_status(language)
         self.export.setText(ui_text("admin.export.start", language))
         self._update_buttons()

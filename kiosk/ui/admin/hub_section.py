@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from kiosk.locale import ui_text
+from kiosk.ui import keyboard
 from kiosk.ui.admin.section import CountTable, Section, format_number, set_role
-from kiosk.ui.sync_service import SyncService
+from kiosk.ui.sync_service import SyncService, sync_error_key
 from kiosk.ui.widgets import button, column, label, scroll_area
 
 
@@ -51,6 +52,9 @@ class HubSection(Section):
         self.message.hide()
         column(self, margins=0, spacing=0).addWidget(scroll_area(content, self))
 
+        for field in (self.address, self.code):
+            keyboard.attach(field)
+            field.textChanged.connect(self._forget_failure)
         self.enroll.clicked.connect(self._on_enroll)
         self.sync_now.clicked.connect(sync.sync_now)
         self.retry.clicked.connect(sync.retry_set_aside)
@@ -79,9 +83,16 @@ class HubSection(Section):
         self._say(ui_text("hub.enrolling", self.language))
         self._sync.enroll(self.address.text(), self.code.text())
 
-    def _on_enroll_did_finish(self, reason: str) -> None:
+    def _forget_failure(self) -> None:
+        """A new address or code: the last failure no longer applies."""
+        if self.enroll.isEnabled():
+            self.message.hide()
+
+    def _on_enroll_did_finish(self, reason_key: str) -> None:
+        """``reason_key``: "" when enrolled, else the catalogue key of why not."""
         self.enroll.setEnabled(True)
-        if reason:
+        if reason_key:
+            reason = ui_text(reason_key, self.language)
             self._say(ui_text("hub.enroll_failed", self.language, reason=reason))
         else:
             self.code.clear()
@@ -117,8 +128,7 @@ class HubSection(Section):
     def _draw_error(self, state: dict, language: str) -> None:
         kind = self._sync.last_error_kind
         if state.get("last_error"):
-            text = (ui_text(f"hub.error.{kind}", language) if kind
-                    else state["last_error"])
+            text = ui_text(sync_error_key(kind), language)
         elif state.get("enrollment") and not state.get("unsent"):
             text = ui_text("hub.all_sent", language)
         else:

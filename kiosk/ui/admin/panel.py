@@ -20,6 +20,7 @@ from kiosk.ui.admin.settings_section import SettingsSection
 from kiosk.ui.admin.volunteers_section import VolunteersSection
 from kiosk.ui.database_worker import DatabaseWorker
 from kiosk.ui.sync_service import SyncService
+from kiosk.ui.volunteer.choices import WrapButton
 from kiosk.ui.widgets import Screen, button, column, label
 
 SECTIONS = ("counts", "volunteers", "settings", "diagnostics", "export", "hub")
@@ -43,8 +44,8 @@ class AdminPanel(Screen):
         super().__init__(parent)
         self.language = config.language
         self.nav = {name: button("", self) for name in SECTIONS}
-        self.back = button("", self)
-        self.exit = button("", self)
+        self.back = WrapButton(self)  # the ways out wrap their words rather than clip them
+        self.exit = WrapButton(self)
         self.title = label("", self, "title")
         self.counts_section = CountsSection(worker, self)
         self.volunteers_section = VolunteersSection(worker, self)

@@ -1,5 +1,5 @@
-"""Kiosk settings: help point, ward, neighbourhoods, idle timeout and default language, saved
-to config.toml on the worker."""
+"""Kiosk settings: help point, ward, neighbourhoods, idle timeout, default language and the
+on-screen keyboard, saved to config.toml on the worker."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
-from kiosk.config import LANGUAGES, Config
+from kiosk.config import KEYBOARD_MODES, LANGUAGES, Config
 from kiosk.journal import NEIGHBOURHOOD_MAX_CHARS
 from kiosk.locale import ui_text
+from kiosk.ui import keyboard
 from kiosk.ui.admin import operations
 from kiosk.ui.admin.section import ChoiceButtons, Section, set_role
 from kiosk.ui.database_worker import DatabaseWorker
@@ -57,15 +58,20 @@ class SettingsSection(Section):
         self.idle = ChoiceButtons(content, columns=2)
         self.language_label = label("", content)
         self.languages = ChoiceButtons(content, columns=1)
+        self.keyboard_label = label("", content)
+        self.keyboards = ChoiceButtons(content, columns=3)
         self.message = label("", self, "success")
         self.save = button("", self, "go")
         self._lay_out(content)
 
+        for field in (self.help_point, self.ward, self.neighbourhoods):
+            keyboard.attach(field)
         self.save.clicked.connect(self.save_settings)
         for field in (self.help_point, self.ward, self.neighbourhoods):
             field.textChanged.connect(lambda *_: self._say(""))
         self.idle.value_was_chosen.connect(lambda _: self._say(""))
         self.languages.value_was_chosen.connect(lambda _: self._say(""))
+        self.keyboards.value_was_chosen.connect(lambda _: self._say(""))
 
     def _lay_out(self, content: QWidget) -> None:
         """Names on the left, the idle timeout and language on the right; "Save" always in
@@ -74,6 +80,7 @@ class SettingsSection(Section):
             field.setMaxLength(TEXT_MAX_CHARS)
             field.setMinimumHeight(72)
         self.neighbourhoods.setMinimumHeight(150)
+        self.neighbourhoods.setMaximumHeight(260)  # room above or below it for the keyboard
         left = column(margins=0, spacing=10)
         for widget in (self.help_point_label, self.help_point, self.ward_label, self.ward,
                        self.neighbourhoods_label, self.neighbourhoods):
@@ -84,6 +91,9 @@ class SettingsSection(Section):
         right.addSpacing(12)
         right.addWidget(self.language_label)
         right.addWidget(self.languages)
+        right.addSpacing(12)
+        right.addWidget(self.keyboard_label)
+        right.addWidget(self.keyboards)
         right.addStretch(1)
         columns = QHBoxLayout(content)
         columns.setContentsMargins(0, 0, 16, 0)  # clear of the scroll bar
@@ -111,6 +121,7 @@ class SettingsSection(Section):
         self.neighbourhoods.setPlainText("\n".join(config.neighbourhoods))
         self.idle.select(str(config.idle_timeout_s))
         self.languages.select(config.language)
+        self.keyboards.select(config.onscreen_keyboard)
         self._say("")
 
     def edited_config(self) -> Config:
@@ -121,7 +132,8 @@ class SettingsSection(Section):
             ward=" ".join(self.ward.text().split()),
             neighbourhoods=neighbourhood_list(self.neighbourhoods.toPlainText()),
             idle_timeout_s=int(self.idle.value or self.config.idle_timeout_s),
-            language=self.languages.value or self.config.language)
+            language=self.languages.value or self.config.language,
+            onscreen_keyboard=self.keyboards.value or self.config.onscreen_keyboard)
 
     def save_settings(self) -> None:
         """Write the form to config.toml on the worker; buttons wait until it is written."""
@@ -161,4 +173,7 @@ class SettingsSection(Section):
         self.language_label.setText(ui_text("admin.settings.language", language))
         self.languages.set_choices([(code, ui_text(f"admin.settings.language.{code}", language))
                                     for code in LANGUAGES])
+        self.keyboard_label.setText(ui_text("admin.settings.keyboard", language))
+        self.keyboards.set_choices([(mode, ui_text(f"admin.settings.keyboard.{mode}", language))
+                                    for mode in KEYBOARD_MODES])
         self.save.setText(ui_text("admin.settings.save", language))

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from kiosk.accounts import ROLES, valid_pin
 from kiosk.locale import ui_text
+from kiosk.ui import keyboard
 from kiosk.ui.admin.section import ChoiceButtons
 from kiosk.ui.pin_pad import PinPad
 from kiosk.ui.widgets import button, column, label
@@ -47,14 +48,17 @@ class NamePage(QWidget):
         layout.addStretch(1)
         layout.addLayout(buttons)
 
+        keyboard.attach(self.name)
         self.next.clicked.connect(self._on_next)
         self.name.returnPressed.connect(self._on_next)
         self.cancel.clicked.connect(self.cancel_was_tapped)
 
     def start(self) -> None:
-        """Empty form, role "volunteer", the cursor in the name."""
+        """Empty form, role "volunteer", the cursor in the name and the keyboard open (call it
+        once the page is on screen)."""
         self.clear()
         self.name.setFocus()
+        keyboard.show_for(self.name)
 
     def clear(self) -> None:
         self.name.clear()
@@ -107,6 +111,7 @@ class PinTwicePage(QWidget):
         layout.addWidget(self.pad, 1)
 
         self.pad.pin_was_entered.connect(self._on_pin)
+        self.pad.typing_did_start.connect(lambda: self.message.setText(""))
         self.cancel.clicked.connect(self.cancel_was_tapped)
 
     @property

@@ -12,7 +12,8 @@ from kiosk.ui.admin.section import Section, set_role
 from kiosk.ui.admin.volunteer_model import VolunteerListModel
 from kiosk.ui.admin.volunteer_pages import NamePage, PinTwicePage
 from kiosk.ui.database_worker import DatabaseWorker
-from kiosk.ui.widgets import button, column, label
+from kiosk.ui.volunteer.choices import WrapButton
+from kiosk.ui.widgets import column, label
 
 
 class VolunteersSection(Section):
@@ -39,9 +40,10 @@ class VolunteersSection(Section):
         self.view.setProperty("role", "accounts")
         self.message = label("", self.list_page, "success")
         self.message.setVisible(False)
-        self.add = button("", self.list_page, "go")
-        self.toggle = button("", self.list_page)
-        self.reset = button("", self.list_page)
+        self.add = WrapButton(self.list_page)  # wrap their words rather than clip them
+        self.add.setProperty("role", "go")
+        self.toggle = WrapButton(self.list_page)
+        self.reset = WrapButton(self.list_page)
         self.name_page = NamePage(self.pages)
         self.pin_page = PinTwicePage(self.pages)
         self._lay_out()
@@ -115,8 +117,8 @@ class VolunteersSection(Section):
 
     def start_adding(self) -> None:
         self._say("")
-        self.name_page.start()
         self.pages.setCurrentWidget(self.name_page)
+        self.name_page.start()
 
     def _on_name_given(self, name: str, role: str) -> None:
         self._pending = {"mode": "add", "name": name, "role": role}

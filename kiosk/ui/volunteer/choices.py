@@ -1,9 +1,108 @@
-"""Rows of big toggle buttons for choosing one or several values with a tap each."""
+"""Rows of big toggle buttons for choosing one or several values with a tap each.
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+The buttons wrap their text onto several lines rather than widening the row, so a form of
+segmented choices keeps its width at every text size. A wheel turned over them scrolls the form
+and never changes a choice (buttons do not take wheel events).
+"""
 
-from kiosk.ui.widgets import button
+from PySide6.QtCore import QEvent, QSize, Signal
+from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
+
+from kiosk.ui.theme import TOUCH_MIN_PX
+
+_SIDE_PADDING = 34  # the style sheet's padding and border on both sides, with a margin
+_TOP_PADDING = 18
+
+
+def wrap_lines(text: str, width: int, advance) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width`` (``advance(s)`` measures a
+    string); a single word longer than ``width`` stays whole on its own line."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and advance(candidate) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+class WrapButton(QPushButton):
+    """A touch button whose text wraps to its width; its height follows the lines (at least
+    ``TOUCH_MIN_PX``). ``full_text`` is the text as given; ``text()`` is what is drawn."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.full_text = ""
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self.full_text = text
+        self._rewrap()
+
+    def _side_padding(self) -> int:
+        """The style sheet's padding and border on both sides (plus a margin): what of the
+        button's width the text cannot use."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        contents = self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option,
+                                               self)
+        if contents.width() <= 0:
+            return _SIDE_PADDING
+        return max(_SIDE_PADDING, self.width() - contents.width() + 8)
+
+    def _lines(self, width: int) -> list[str]:
+        metrics = self.fontMetrics()
+        return wrap_lines(self.full_text, max(1, width - self._side_padding()),
+                          metrics.horizontalAdvance)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        metrics = self.fontMetrics()
+        lines = len(self._lines(width))
+        return max(TOUCH_MIN_PX, lines * metrics.lineSpacing() + metrics.height() // 4
+                   + _TOP_PADDING)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        metrics = self.fontMetrics()
+        width = min(metrics.horizontalAdvance(self.full_text) + self._side_padding(), 420)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        metrics = self.fontMetrics()
+        longest = max((metrics.horizontalAdvance(w) for w in self.full_text.split()), default=0)
+        width = max(TOUCH_MIN_PX, longest + self._side_padding())
+        return QSize(width, TOUCH_MIN_PX)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._rewrap()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._rewrap()
+
+    def _rewrap(self) -> None:
+        wrapped = "\n".join(self._lines(self.width()))
+        if wrapped != super().text():
+            super().setText(wrapped)
+        # Set explicitly: the style sheet's min-width would otherwise win over the hint.
+        width = self.minimumSizeHint().width()
+        height = self.heightForWidth(self.width())
+        if (width, height) != (self.minimumWidth(), self.minimumHeight()):
+            self.setMinimumSize(width, height)
+            self.updateGeometry()
 
 
 class ChoiceGroup(QWidget):
@@ -15,21 +114,37 @@ class ChoiceGroup(QWidget):
     def __init__(self, values, label_for, *, exclusive: bool, columns: int = 4,
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.values = tuple(values)
         self._label_for = label_for
         self._exclusive = exclusive
-        self.buttons = {}
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(10)
-        for index, value in enumerate(self.values):
-            choice = button("", self, "choice")
-            choice.setCheckable(True)
-            choice.clicked.connect(lambda checked, v=value: self._on_clicked(v, checked))
-            grid.addWidget(choice, index // columns, index % columns)
-            self.buttons[value] = choice
+        self._columns = columns
+        self.values: tuple = ()
+        self.buttons: dict = {}
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(10)
         for column_index in range(columns):
-            grid.setColumnStretch(column_index, 1)
+            self._grid.setColumnStretch(column_index, 1)
+        self.set_values(values)
+
+    def set_values(self, values) -> None:
+        """Offer ``values`` (buttons are made again only if they changed); keeps the choice of
+        values still offered."""
+        values = tuple(values)
+        if values == self.values:
+            return
+        kept = [value for value in self.selected if value in values]
+        for choice in self.buttons.values():
+            self._grid.removeWidget(choice)
+            choice.deleteLater()
+        self.values, self.buttons = values, {}
+        for index, value in enumerate(values):
+            choice = WrapButton(self)
+            choice.setProperty("role", "choice")
+            choice.setCheckable(True)
+            choice.setChecked(value in kept)
+            choice.clicked.connect(lambda checked, v=value: self._on_clicked(v, checked))
+            self._grid.addWidget(choice, index // self._columns, index % self._columns)
+            self.buttons[value] = choice
 
     @property
     def selected(self) -> list:

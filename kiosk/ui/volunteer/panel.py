@@ -113,6 +113,7 @@ class VolunteerPanel(Screen):
         self._go(self.today)
 
     def _open_form(self, record: dict | None) -> None:
+        self.today.show_notice("")  # "Đã lưu." was about the last person, not this one
         self.form.start(self._language, record)
         self._go(self.form)
 

@@ -1,4 +1,6 @@
-"""Sign-in: tap your name, type your PIN. Five wrong PINs lock that account for five minutes."""
+"""Sign-in: tap your name, type your PIN. Five wrong PINs lock that account for five minutes, and
+each further five for longer (``kiosk.accounts.lockout_for``). Only volunteer accounts are listed:
+the admin opens the admin screen through its own PIN gate."""
 
 from datetime import datetime, timezone
 
@@ -20,7 +22,7 @@ def _sign_in(account_id: str, pin: str):
             return {"account": accounts.sign_in(db, account_id, pin)}
         except accounts.PinRefused as refused:
             account = db["accounts"].get(account_id)
-            left = accounts.MAX_WRONG_PINS - account["failed_pins"]
+            left = accounts.pins_left(account["failed_pins"])
             return {"refused": str(refused), "locked_until": refused.locked_until,
                     "left": left, "active": bool(account["active"])}
     return run
@@ -29,7 +31,7 @@ def _sign_in(account_id: str, pin: str):
 def _active_accounts(db):
     from kiosk import accounts
 
-    return accounts.list_accounts(db, active_only=True)
+    return accounts.list_accounts(db, active_only=True, role="volunteer")
 
 
 class SignInScreen(Screen):
@@ -57,13 +59,17 @@ class SignInScreen(Screen):
         self.pages.addWidget(scroll_area(self._names_holder, self))
         self.pages.addWidget(pad_page)
         self.back = button("", self)
-        layout = column(self, margins=24, spacing=12)
-        layout.addWidget(self.title)
+        top = QHBoxLayout()  # "back" beside the title leaves the pad the whole height
+        top.setSpacing(16)
+        top.addWidget(self.back)
+        top.addWidget(self.title, 1)
+        layout = column(self, margins=16, spacing=10)
+        layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.pages, 1)
-        layout.addWidget(self.back)
 
         self.pad.pin_was_entered.connect(self._on_pin)
+        self.pad.typing_did_start.connect(lambda: self.message.setText(""))
         self.back.clicked.connect(self._on_back)
 
     @property

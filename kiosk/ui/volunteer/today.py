@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListView, QScroller, QWidget
 
 from kiosk import journal
 from kiosk.locale import ui_text
+from kiosk.ui.volunteer.choices import WrapButton
 from kiosk.ui.widgets import Screen, button, column, label, set_role
 
 
@@ -66,9 +67,10 @@ class TodayScreen(Screen):
         self.title = label("", self, "title")
         self.notice = label("", self, "success")
         self.notice.hide()
-        self.new = button("", self, "go")
-        self.new.setMinimumHeight(100)
-        self.requests = button("", self, "help")
+        self.new = WrapButton(self)  # both wrap rather than clip their words at large sizes
+        self.new.setProperty("role", "go")
+        self.requests = WrapButton(self)
+        self.requests.setProperty("role", "help")
         self.count = label("", self, "heading")
         self.hint = label("", self, "muted")
         self.model = TodayModel(self)
@@ -84,8 +86,8 @@ class TodayScreen(Screen):
         top.addWidget(self.title, 1)
         top.addWidget(self.sign_out)
         actions = QHBoxLayout()
-        actions.addWidget(self.new, 2)
-        actions.addWidget(self.requests, 1)
+        actions.addWidget(self.new, 3)
+        actions.addWidget(self.requests, 2)
         layout = column(self, margins=24, spacing=14)
         layout.addLayout(top)
         layout.addWidget(self.notice)
