@@ -292,3 +292,9 @@ def _say(key: str, **values) -> str:
     from kiosk.locale import ui_text
 
     return f"{ui_text(key, 'vi', **values)}\n{ui_text(key, 'en', **values)}"
+
+
+def gui_main() -> int:
+    """``kiosk-gui [ARGS]``: the same as ``kiosk run [ARGS]``, installed as a GUI script so that on
+    Windows the kiosk starts (from the Startup folder or a shortcut) without a console window."""
+    return main(["run", *sys.argv[1:]])
