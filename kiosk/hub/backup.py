@@ -52,7 +52,7 @@ def backup_hub(db_url: str, data_dir: Path, to: Path) -> dict:
     url = normalise_url(db_url)
     partial = to.with_name(f".{to.name}.partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    partial.mkdir(parents=True, mode=0o700)  # it holds the hub's private keys
     try:
         backend = url.get_backend_name()
         if backend == "sqlite":

@@ -168,7 +168,9 @@ def test_a_damaged_backup_is_refused_and_nothing_is_restored(tmp_path):
     data, url = tmp_path / "hub", f"sqlite:///{tmp_path / 'hub' / 'hub.db'}"
     load_or_create(data / "keys")
     open_engine(url).dispose()
-    backup_hub(url, data, tmp_path / "backup")
+    manifest = backup_hub(url, data, tmp_path / "backup")
+    assert (tmp_path / "backup").stat().st_mode & 0o777 == 0o700  # private keys inside
+    assert set(manifest["files"]) == {"hub.db", "keys/signing-key.pem", "keys/bundle-key.pem"}
     key = tmp_path / "backup" / "keys" / "signing-key.pem"
     key.write_bytes(key.read_bytes()[:-10])
     target = tmp_path / "new"
