@@ -16,8 +16,9 @@ echo "create_main_cluster = false" \
 "${sudo_cmd[@]}" apt-get update
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends \
   "postgresql-$PG_VERSION" "postgresql-client-$PG_VERSION"
-# With no cluster the service has nothing to run; keep it from starting at boot all the same.
-if command -v systemctl >/dev/null && [ -d /run/systemd/system ] \
-   && [ -z "$(ls -A "/etc/postgresql/" 2>/dev/null)" ]; then
-  "${sudo_cmd[@]}" systemctl disable --now postgresql >/dev/null 2>&1 || true
+# With no cluster the service has nothing to run; keep it from starting at boot all the same
+# (`systemctl disable` works without a running systemd too, e.g. in a container or chroot).
+if command -v systemctl >/dev/null && [ -z "$(ls -A /etc/postgresql/ 2>/dev/null)" ]; then
+  "${sudo_cmd[@]}" systemctl disable postgresql >/dev/null 2>&1 || true
+  if [ -d /run/systemd/system ]; then "${sudo_cmd[@]}" systemctl stop postgresql || true; fi
 fi
