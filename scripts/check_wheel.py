@@ -34,8 +34,11 @@ class CheckFailed(Exception):
     """A check did not hold; the message says which and why."""
 
 
+STARTED = time.monotonic()
+
+
 def ok(message: str) -> None:
-    print(f"ok: {message}", flush=True)
+    print(f"ok: {message}  [{time.monotonic() - STARTED:.0f} s]", flush=True)
 
 
 def run(args, *, cwd: Path, env: dict | None = None, input: str | None = None,
