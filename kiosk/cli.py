@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     shots.add_argument("--out", type=Path, required=True)
     shots.add_argument("--lang", choices=("vi", "en"), default=None,
                        help="one language only (default: both)")
+    shots.add_argument("--size", type=_screen_size, default=None, metavar="WxH",
+                       help="one window size only, e.g. 1366x768 (default: 1366x768 and 1920x1080)")
     shots.set_defaults(handler=_screenshot)
 
     status = commands.add_parser("status", help="this kiosk's identity and counts")
@@ -138,12 +140,25 @@ def _lessons_validate(args) -> int:
 
 
 def _screenshot(args) -> int:
-    from kiosk.ui.screenshots import write_screenshots
+    from kiosk.ui.screenshots import SIZES, ScreenshotFailed, write_screenshots
 
     languages = (args.lang,) if args.lang else ("vi", "en")
-    written = write_screenshots(args.out, paths.data_dir(args.data_dir), languages)
+    sizes = (args.size,) if args.size else SIZES
+    try:
+        written = write_screenshots(args.out, paths.data_dir(args.data_dir), languages, sizes)
+    except (ScreenshotFailed, OSError) as error:
+        print(f"Chưa chụp được màn hình / screenshots failed: {error}", file=sys.stderr)
+        return 1
     print(f"{len(written)} screenshots in {args.out}")
     return 0
+
+
+def _screen_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("use WIDTHxHEIGHT, e.g. 1366x768") from None
+    return width, height
 
 
 def _status(args) -> int:

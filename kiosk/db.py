@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.ids import uuid7
+from kiosk.paths import private_file
 
 if TYPE_CHECKING:  # imported when a connection opens, to keep the kiosk's start quick
     import sqlite_utils
@@ -29,6 +30,8 @@ def connect(path: Path | str) -> sqlite_utils.Database:
 
     from kiosk.migrations import migrations
 
+    if str(path) != ":memory:":
+        private_file(Path(path))  # it holds the device token: owner-only on POSIX
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False)
     db = sqlite_utils.Database(conn)

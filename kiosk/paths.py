@@ -3,10 +3,16 @@
 Everything read at run time (fonts, lessons, catalogues, styles) ships inside the ``kiosk``
 package and is found through ``importlib.resources``, so an installed wheel works wherever it
 lands, not only a source checkout.
+
+Data folders and the files holding secrets (the kiosk's database with its device token, the
+hub's database and keys) are readable by their owner only on POSIX: folders 0700, files 0600
+(``private_folder``, ``private_file``). On Windows the user profile's access rules protect them
+(README, "Security").
 """
 
 import atexit
 import contextlib
+import logging
 import os
 from importlib import resources
 from pathlib import Path
@@ -64,8 +70,38 @@ def resolve_data_dir(explicit: str | os.PathLike | None, env_var: str, app_name:
         import platformdirs
 
         path = Path(platformdirs.user_data_dir(app_name, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path.resolve()
+    return private_folder(path).resolve()
+
+
+def private_folder(path: Path) -> Path:
+    """``path``, created if missing, readable by its owner only on POSIX (0700, also when it
+    already existed more open). Returns ``path``. Raises ``OSError`` if it cannot be created."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _restrict(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> None:
+    """On POSIX, create ``path`` if missing and make it, and SQLite's ``-wal`` and ``-shm``
+    files beside it, readable and writable by their owner only (0600). SQLite gives a new
+    ``-wal``/``-shm`` the mode of its database, so calling this before opening the database
+    covers them too. Nothing on Windows."""
+    if os.name != "posix":
+        return
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists():
+            _restrict(each, 0o600)
+
+
+def _restrict(path: Path, mode: int) -> None:
+    if os.name != "posix":
+        return
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+    except PermissionError:  # not ours (a shared folder given on purpose): say so, go on
+        logging.getLogger(__name__).warning("cannot make %s private (mode %o)", path, mode)
 
 
 def db_path(data: Path) -> Path:
@@ -77,6 +113,4 @@ def config_path(data: Path) -> Path:
 
 
 def cache_dir(data: Path) -> Path:
-    path = data / "cache"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_folder(data / "cache")

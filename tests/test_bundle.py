@@ -121,7 +121,7 @@ def test_a_bundle_whose_manifest_was_made_to_match_is_still_checked_line_by_line
 
 
 @pytest.mark.parametrize("change, reason", [
-    (lambda m: {**m, "format_version": 2}, "unknown_version"),
+    (lambda m: {**m, "format_version": 3}, "unknown_version"),
     (lambda m: {**m, "format_version": "1"}, "unknown_version"),
     (lambda m: {**m, "format": "something-else"}, "not_a_bundle"),
     (lambda m: {**m, "encryption": {"scheme": "x25519-age", "recipient": "hub"}}, "encrypted"),
@@ -145,8 +145,11 @@ def test_extra_or_missing_members_and_foreign_files_are_refused(bundle_path, tmp
 
 def test_records_of_another_device_are_refused(bundle_path, tmp_path):
     edited = rewrite(bundle_path, tmp_path / "other.hpb",
-                     manifest=lambda m: {**m, "device_id": "someone-else"})
+                     manifest=lambda m: {**m, "device_id": "0190f0e0-0000-7000-8000-0000000000ff"})
     assert refused(edited) == "altered"
+    edited = rewrite(bundle_path, tmp_path / "path.hpb",
+                     manifest=lambda m: {**m, "device_id": "../../etc/passwd<script>"})
+    assert refused(edited) == "malformed"
 
 
 def run_cli(data_dir, *args):

@@ -40,8 +40,8 @@ def test_walk_a_lesson_from_home_to_the_rating_and_back(qtbot, window, lesson, l
     assert window.finish.qr_urls == [link.url for link in lesson.verified_links]
     window.finish.faces["good"].click()
     assert window.current() is window.thanks
-    window.thanks.home.click()
-    assert window.current() is window.home
+    window.thanks.home.click()  # "Xong": the next resident starts at the welcome screen
+    assert window.current() is window.welcome
     drain(qtbot, window)
 
     runs = list(window_db(window)["lesson_runs"].rows)
@@ -106,6 +106,7 @@ def test_idle_timeout_returns_to_welcome_and_forgets_everything(qtbot, window):
     open_lesson_from_home(qtbot, window, LESSONS[0])
     window.intro.start.click()
     window.step.next.click()
+    window.still_there_seconds = 1
     window.idle_timer.setInterval(50)
     window.idle_timer.start()
     with qtbot.waitSignal(window.idle_did_reset, timeout=5000):

@@ -5,12 +5,17 @@ page for success (DESIGN.md lesson 8): the ``X-Kiosk-Hub`` header carries the hu
 JSON body carries ``"hub": "kiosk-hub"``. A batch acknowledgement is also signed with the hub's
 Ed25519 key (``X-Kiosk-Hub-Signature`` over the exact body), so not even a meddling proxy can make
 a kiosk believe records arrived that did not. The acknowledgement is sent only after the commit.
+
+The other way round, every writer is proven (DESIGN.md invariant 9): ``/hello`` lets a kiosk check,
+before it sends an enrollment code, that this hub holds the key the code names; ``/enroll`` takes
+the kiosk's own public key (and never takes over a known device: ``kiosk.hub.enrollment``); every
+batch must carry the device's signature once it has a key (``kiosk.hub.batch_proof``).
 """
 
 from __future__ import annotations
 
 import json
-import zlib
+import logging
 
 import orjson
 from pathlib import Path
@@ -25,17 +30,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk.hub import API_VERSION, HUB_NAME
+from kiosk.hub.body_limits import BodyLimit, BodyRefused, read_body
 from kiosk.hub.dashboard import install as install_dashboard
 from kiosk.hub.database import now_iso
-from kiosk.hub.devices import EnrollError, device_for_token, redeem_code
+from kiosk.hub.batch_proof import prove_batch
+from kiosk.hub.devices import device_identity
+from kiosk.hub.enrollment import EnrollError, redeem_code
 from kiosk.hub.ingest import BatchError, ingest_batch
 from kiosk.hub.keys import HubKeys
 from kiosk.hub.openapi_shapes import BATCH_BODY, BATCH_RESPONSES
 from kiosk.hub.packs import current_pack, pack_path
+from kiosk.sync.identity import HELLO, hello_message
 
-MAX_BODY_BYTES = 64 * 1024 * 1024      # a compressed batch
-MAX_INFLATED_BYTES = 256 * 1024 * 1024  # the same batch inflated: refuses gzip bombs
 MAX_ROWS = 20_000
+log = logging.getLogger(__name__)
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
@@ -49,6 +57,13 @@ class HubError(Exception):
 class EnrollRequest(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     device_id: str = Field(pattern=UUID_PATTERN)
+    public_key: str = Field(min_length=44, max_length=44,
+                            description="the kiosk's own Ed25519 public key, raw, base64")
+
+
+class HelloRequest(BaseModel):
+    challenge: str = Field(min_length=16, max_length=100,
+                           description="random text the hub signs, proving it holds its key")
 
 
 def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
@@ -60,16 +75,19 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
                   docs_url=None, redoc_url=None)
     bearer = HTTPBearer(auto_error=False, description="the device token given at enrollment")
     _install_error_handlers(app)
+    app.add_middleware(BodyLimit)  # every body a capped stream (inside: its 413 is identified)
     app.add_middleware(_IdentifyHub, hub_id=keys.hub_id)
 
     def body(**values) -> dict:
         return {"hub": HUB_NAME, "hub_id": keys.hub_id, **values}
 
-    def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
+    def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+               ) -> tuple[str, str | None]:
+        """``(device id, its public key or None)`` of the bearer token; 401 otherwise."""
         if credentials is None or not credentials.credentials:
             raise HubError(401, "no_token", "this kiosk is not enrolled with the hub")
         with engine.connect() as connection:
-            found = device_for_token(connection, credentials.credentials)
+            found = device_identity(connection, credentials.credentials)
         if found is None:
             raise HubError(401, "bad_token", "the hub does not know this kiosk's token: "
                                              "enroll it again")
@@ -79,18 +97,37 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
     def health() -> dict:
         return body(api_version=API_VERSION, time=now_iso())
 
+    def signed(values: dict) -> Response:
+        data = json.dumps(body(**values), ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        return Response(data, media_type="application/json",
+                        headers={"X-Kiosk-Hub-Signature": keys.sign(data)})
+
+    @app.post("/api/v1/hello", summary="Prove this is the hub whose key an enrollment code names")
+    def hello(request: HelloRequest) -> dict:
+        public = keys.public()
+        proof = keys.sign(HELLO + hello_message(request.challenge, public["encryption_key"]))
+        return body(**public, proof=proof)
+
     @app.post("/api/v1/enroll", summary="Exchange a one-time code for a device token")
-    def enroll(request: EnrollRequest) -> dict:
+    def enroll(request: EnrollRequest, http: Request) -> Response:
         try:
-            granted = redeem_code(engine, request.code, request.device_id)
+            granted = redeem_code(engine, request.code, request.device_id, request.public_key)
         except EnrollError as error:
+            log_refused_enrollment(http, request.code, request.device_id, error.reason)
             raise HubError(403, f"code_{error.reason}", str(error)) from None
-        return body(**granted, **keys.public())
+        return signed({**granted, **keys.public()})
 
     @app.post("/api/v1/batches", summary="Store a batch of one device's outbox rows",
               openapi_extra={"requestBody": BATCH_BODY}, responses=BATCH_RESPONSES)
-    async def batches(request: Request, device_id: str = Depends(device)) -> Response:
-        batch = _parse_batch(await _read_body(request), device_id)
+    async def batches(request: Request, who: tuple = Depends(device)) -> Response:
+        device_id, device_key = who
+        data = await read_body(request)
+        refusal = await run_in_threadpool(prove_batch, engine, device_id, device_key, data,
+                                          request.headers)
+        if refusal is not None:
+            raise HubError(*refusal)
+        batch = _parse_batch(data, device_id)
         outbox_last = batch.get("outbox_last_seq")  # optional: kiosks before it send none
         result = await run_in_threadpool(
             ingest_batch, engine, device_id, batch["records"],
@@ -104,7 +141,7 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
                         headers={"X-Kiosk-Hub-Signature": keys.sign(ack)})
 
     @app.get("/api/v1/lessons/current", summary="The newest published lesson pack")
-    def lessons_current(_: str = Depends(device)) -> Response:
+    def lessons_current(_: tuple = Depends(device)) -> Response:
         pack = current_pack(engine)
         if pack is None:
             raise HubError(404, "no_pack", "no lesson pack has been published")
@@ -115,7 +152,7 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
 
     @app.get("/api/v1/lessons/packs/{version}", summary="A lesson pack file (HTTP Range allowed)",
              response_class=FileResponse)
-    def lesson_pack(version: int, _: str = Depends(device)):
+    def lesson_pack(version: int, _: tuple = Depends(device)):
         path = pack_path(engine, packs_dir, version)
         if path is None:
             raise HubError(404, "no_pack", f"there is no lesson pack {version}")
@@ -125,25 +162,12 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
     return app
 
 
-async def _read_body(request: Request) -> bytes:
-    """The request body, inflated if gzip-compressed; bounded both ways."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise HubError(413, "too_large", "the batch is too large: send fewer records at once")
-    data = await request.body()
-    if len(data) > MAX_BODY_BYTES:
-        raise HubError(413, "too_large", "the batch is too large: send fewer records at once")
-    if request.headers.get("content-encoding", "").lower() == "gzip":
-        inflater = zlib.decompressobj(wbits=31)
-        try:
-            data = inflater.decompress(data, MAX_INFLATED_BYTES)
-        except zlib.error:
-            raise HubError(400, "bad_batch", "the batch is damaged (bad compression)") from None
-        if inflater.unconsumed_tail:
-            raise HubError(413, "too_large", "the batch is too large: send fewer records")
-        if not inflater.eof:
-            raise HubError(400, "bad_batch", "the batch is cut short")
-    return data
+def log_refused_enrollment(http: Request, code: str, device_id: str, reason: str) -> None:
+    """Log a refused enrollment for the admin, without the secret: only the code's first two
+    characters, the device id and the client's address."""
+    address = http.client.host if http.client else "unknown"
+    log.warning("enrollment refused (%s) for device %s from %s, code %s…", reason, device_id,
+                address, code[:2])
 
 
 def _parse_batch(data: bytes, device_id: str) -> dict:
@@ -184,6 +208,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _hub_error(_, error: HubError):
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return answer(error.status, error.error, error.message, headers)
+
+    @app.exception_handler(BodyRefused)
+    async def _body_refused(_, error: BodyRefused):
+        return answer(error.status, error.error, error.message)
 
     @app.exception_handler(BatchError)
     async def _batch_error(_, error: BatchError):

@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (0.0.0.0: every network of this computer)")
     serve.add_argument("--port", type=int, default=8750)
+    tls = serve.add_mutually_exclusive_group()
+    tls.add_argument("--tls-cert", metavar="FILE",
+                     help="serve HTTPS with this certificate (PEM; with --tls-key)")
+    tls.add_argument("--tls-self-signed", action="store_true",
+                     help="serve HTTPS with a self-signed certificate made on the first start "
+                          "and kept in the data folder")
+    serve.add_argument("--tls-key", metavar="FILE", help="the private key of --tls-cert (PEM)")
     serve.set_defaults(handler=_serve)
 
     code = commands.add_parser("enroll-code", parents=[common],
@@ -84,6 +91,18 @@ def _parser() -> argparse.ArgumentParser:
                                   help="enrolled kiosks, last contact, clocks that are off")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_devices)
+
+    device = commands.add_parser("device", parents=[common], help="one kiosk: re-enroll it")
+    device_actions = device.add_subparsers(metavar="ACTION")
+    again = device_actions.add_parser(
+        "reenroll", parents=[common],
+        help="revoke a kiosk's token and key now and make a code only that kiosk can redeem "
+             "(a reinstall, a lost or stolen key)")
+    again.add_argument("device_id", metavar="DEVICE_ID")
+    again.add_argument("--point", metavar="NAME", help="its help point (default: unchanged)")
+    again.add_argument("--hours", type=float, default=24.0, help="code valid for (default 24)")
+    again.add_argument("--json", action="store_true")
+    again.set_defaults(handler=_reenroll)
 
     report = commands.add_parser("report", parents=[common],
                                  help="the ward report (as on the dashboard) as JSON, CSV or XLSX")
@@ -170,25 +189,81 @@ def _serve(args) -> int:
     import uvicorn
 
     from kiosk.hub.api import create_app
+    from kiosk.hub.tls import TLSError
 
+    if bool(args.tls_cert) != bool(args.tls_key) or (args.tls_key and args.tls_self_signed):
+        print("kiosk-hub: give --tls-cert and --tls-key together, or --tls-self-signed",
+              file=sys.stderr)
+        return 2
     hub = _hub(args)
+    try:
+        tls = _tls_files(args, hub)
+    except TLSError as error:
+        print(f"kiosk-hub: {error}", file=sys.stderr)
+        return 1
     app = create_app(hub.engine, hub.keys, packs_dir=hub.packs_dir)
-    print(f"kiosk-hub {hub.keys.hub_id} listening on http://{args.host}:{args.port} "
+    scheme = "https" if tls else "http"
+    print(f"kiosk-hub {hub.keys.hub_id} listening on {scheme}://{args.host}:{args.port} "
           f"(database: {hub.engine.url.render_as_string(hide_password=True)})", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if tls:
+        print(f"TLS certificate {tls.cert} SHA-256 {tls.fingerprint()}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                ssl_certfile=str(tls.cert) if tls else None,
+                ssl_keyfile=str(tls.key) if tls else None)
     return 0
+
+
+def _tls_files(args, hub):
+    """The certificate and key to serve HTTPS with, or ``None`` for plain HTTP."""
+    from kiosk.hub import tls
+
+    if args.tls_self_signed:
+        return tls.self_signed(hub.data_dir, host=args.host, hub_id=hub.keys.hub_id)
+    if args.tls_cert:
+        return tls.given(args.tls_cert, args.tls_key)
+    return None
 
 
 def _enroll_code(args) -> int:
     from datetime import timedelta
 
-    from kiosk.hub.devices import make_code
+    from kiosk.hub.enrollment import EnrollError, make_code
 
-    made = make_code(_hub(args).engine, args.point, lifetime=timedelta(hours=args.hours))
-    _out(args, {"code": made["code"], "expires_at": made["expires_at"], "point": args.point},
-         f"Enrollment code for {args.point}: {made['code']}\n(one use, valid until "
+    hub = _hub(args)
+    try:
+        made = make_code(hub.engine, args.point, keys=hub.keys,
+                         lifetime=timedelta(hours=args.hours))
+    except EnrollError as error:
+        return _refused(args, error)
+    _out(args, made, f"Enrollment code for {made['point']}: {made['code']}\n(one use, valid "
+                     f"until {made['expires_at']} UTC; it also names this hub's key, so a kiosk "
+                     "refuses any other machine)")
+    return 0
+
+
+def _reenroll(args) -> int:
+    from datetime import timedelta
+
+    from kiosk.hub.enrollment import EnrollError, reenroll
+
+    hub = _hub(args)
+    try:
+        made = reenroll(hub.engine, args.device_id, keys=hub.keys, point=args.point,
+                        lifetime=timedelta(hours=args.hours))
+    except EnrollError as error:
+        return _refused(args, error)
+    _out(args, {**made, "device_id": args.device_id},
+         f"{args.device_id}: its token and key are revoked now.\nCode to enroll it again at "
+         f"{made['point']}: {made['code']}\n(only this kiosk can use it; valid until "
          f"{made['expires_at']} UTC)")
     return 0
+
+
+def _refused(args, error: Exception) -> int:
+    print(f"kiosk-hub: {error}; nothing was changed", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": str(error)}, ensure_ascii=False))
+    return 1
 
 
 def _import(args) -> int:
@@ -197,12 +272,13 @@ def _import(args) -> int:
     hub = _hub(args)
     report = import_bundles(hub.engine, hub.keys, args.bundles)
     lines = [f"{item['file']}: " + (f"refused — {item['reason']}" if item["refused_whole"] else
-                                    f"{item['new']} new, {item['already_present']} already "
-                                    f"present, {item['updated']} updated, "
-                                    f"{len(item['refused'])} refused")
+                                    f"{item['outcome'].replace('_', ' ')} — {item['new']} new, "
+                                    f"{item['already_present']} already present, "
+                                    f"{item['updated']} updated, "
+                                    f"{len(item['refused'])} records refused")
              for item in report["bundles"]]
     _out(args, report, "\n".join(lines))
-    return 1 if any(item["refused_whole"] for item in report["bundles"]) else 0
+    return 1 if report["totals"]["bundles_refused"] or report["totals"]["refused"] else 0
 
 
 def _stats(args) -> int:

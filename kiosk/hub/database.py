@@ -13,11 +13,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from kiosk.hub.migrations import upgrade
+from kiosk.paths import private_file
 
 BUSY_TIMEOUT_S = 30
 _sqlite_writer = threading.Lock()
@@ -55,14 +59,14 @@ def open_engine(url: str, *, migrate: bool = True) -> Engine:
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            private_file(Path(parsed.database))  # password and token hashes: owner-only
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S,
                                                      "check_same_thread": False})
         _configure_sqlite(engine)
     else:
         engine = create_engine(parsed, pool_size=10, max_overflow=20, pool_pre_ping=True)
     if migrate:
-        from kiosk.hub.migrations import upgrade
-
         upgrade(engine)
     return engine
 

@@ -7,6 +7,11 @@ constraint on (record_type, record_id) decides, through one INSERT … ON CONFLI
 excluded.revision > records.revision: never check-then-insert (DESIGN.md invariant 3). So any
 batch delivered twice, late, out of order or concurrently leaves the same rows as once.
 
+One writer per record (DESIGN.md invariants 1 and 9): the conflict clause also compares the
+stored record's device with the sender, so no batch or bundle of one device can ever change a
+record another device wrote, whatever races; such a row is refused with its reason (and
+acknowledged, so the kiosk sets it aside instead of sending it forever).
+
 In the same transaction, the report rows of every record whose newest revision was just stored
 are written (``kiosk.hub.projections``), so the ward report always matches the records.
 """
@@ -40,7 +45,7 @@ _PG_UPSERT = (
     + ", ".join(f"%({name})s::{kind}[]" for name, kind in _COLUMNS.items())
     + ") ON CONFLICT (record_type, record_id) DO UPDATE SET "
     + ", ".join(f"{name} = excluded.{name}" for name in _UPDATED)
-    + " WHERE excluded.revision > records.revision"
+    + " WHERE excluded.revision > records.revision AND records.device_id = excluded.device_id"
     " RETURNING record_type, record_id, (xmax = 0) AS inserted")
 _PG_INSERT = _PG_UPSERT.split(" ON CONFLICT")[0]
 _PG_UPSERT_COUNTED = (f"WITH written AS ({_PG_UPSERT}) SELECT count(*) FILTER (WHERE inserted), "
@@ -51,7 +56,7 @@ _SQLITE_UPSERT = (
     ":payload, :kiosk_time, :received_at, :clock_offset_s) "
     "ON CONFLICT (record_type, record_id) DO UPDATE SET "
     + ", ".join(f"{name} = excluded.{name}" for name in _UPDATED)
-    + " WHERE excluded.revision > records.revision")
+    + " WHERE excluded.revision > records.revision AND records.device_id = excluded.device_id")
 
 
 class BatchError(ValueError):
@@ -137,16 +142,46 @@ def _ingest_chunk(connection, chunk, device_id, received_at, clock_offset_s,
             result.refused.append({"seq": row["seq"], "reason": entry})
         else:
             accepted.setdefault((entry["record_type"], entry["record_id"]), []).append(entry)
+    _refuse_foreign(result, accepted, _foreign(connection, accepted, device_id))
     if not accepted:
         return result
     newest = [max(entries, key=_revision) for entries in accepted.values()]
-    if connection.dialect.name == "sqlite":
+    if connection.dialect.name == "sqlite":  # the write lock is held: the look-up was exact
         written = _store_sqlite(connection, accepted, newest, result)
     else:
         written = _store_postgresql(connection, accepted, newest, result)
+        # another device's delivery may have won a record between the look-up and the upsert:
+        # the upsert left it alone (counted already present); say so instead
+        late = _foreign(connection, accepted, device_id)
+        result.already_present -= sum(len(accepted[key]) for key in late)
+        _refuse_foreign(result, accepted, late)
+        written = [entry for entry in written if _key(entry) not in late]
     if written:
         project(connection, written, points)
     return result
+
+
+FOREIGN = "the record belongs to another device"
+
+
+def _foreign(connection, accepted: dict, device_id: str) -> set[tuple[str, str]]:
+    """The records among ``accepted`` that the hub holds for another device. A record's device
+    never changes once stored, so this answer cannot go stale."""
+    found = set()
+    for kind in {kind for kind, _ in accepted}:
+        ids = [record_id for k, record_id in accepted if k == kind]
+        found.update((kind, rid) for (rid,) in connection.execute(
+            select(records.c.record_id).where(records.c.record_type == kind,
+                                              records.c.record_id.in_(ids),
+                                              records.c.device_id != device_id)))
+    return found
+
+
+def _refuse_foreign(result: IngestResult, accepted: dict, foreign: set) -> None:
+    """Take the rows of ``foreign`` records out of ``accepted`` as refused."""
+    for key in foreign:
+        for entry in accepted.pop(key):
+            result.refused.append({"seq": entry["seq"], "reason": FOREIGN})
 
 
 def _revision(entry: dict) -> int:
@@ -195,7 +230,7 @@ def _entry(row, device_id: str, received_at: str, clock_offset_s) -> dict | str:
     if not _is_uuid(record.get("id")):
         return "the record has no valid id"
     if record.get("device_id") != device_id:
-        return "the record belongs to another device"
+        return FOREIGN
     revision = record.get("revision")
     if not isinstance(revision, int) or isinstance(revision, bool) or not 1 <= revision < 2**31:
         return "the record has no valid revision"
@@ -206,7 +241,8 @@ def _entry(row, device_id: str, received_at: str, clock_offset_s) -> dict | str:
     if len(payload) > MAX_RECORD_BYTES:
         return "the record is too large"
     kiosk_time = record.get("updated_at") or record.get("created_at")
-    return {"record_type": kind, "record_id": record["id"], "device_id": device_id,
+    return {"seq": row["seq"], "record_type": kind, "record_id": record["id"],
+            "device_id": device_id,
             "revision": revision, "payload": payload, "record": record,
             "kiosk_time": kiosk_time if isinstance(kiosk_time, str) and len(kiosk_time) <= 40
             else None, "received_at": received_at, "clock_offset_s": clock_offset_s}

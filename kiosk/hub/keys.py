@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from kiosk.paths import private_file, private_folder
+
 SIGNING_FILE = "signing-key.pem"
 ENCRYPTION_FILE = "bundle-key.pem"
 
@@ -62,7 +64,7 @@ def load_or_create(folder: Path) -> HubKeys:
 
     Raises ``OSError`` if the folder cannot be written and ``ValueError`` for a damaged key file.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     signing = _load_or_create(folder / SIGNING_FILE, Ed25519PrivateKey)
     encryption = _load_or_create(folder / ENCRYPTION_FILE, X25519PrivateKey)
     return HubKeys(signing, encryption)
@@ -70,6 +72,7 @@ def load_or_create(folder: Path) -> HubKeys:
 
 def _load_or_create(path: Path, kind):
     if path.exists():
+        private_file(path)  # a key written by an older release: owner-only from now on
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(key, kind):
             raise ValueError(f"{path} holds the wrong kind of key")

@@ -1,69 +1,83 @@
-"""The hub's schema versions, applied in order on SQLite and PostgreSQL alike.
+"""The hub's schema, brought up to date by Alembic on SQLite and PostgreSQL alike.
 
-Each entry of ``UPGRADES`` brings the schema from the version before it to its own; once shipped
-an upgrade is never edited, only followed by a new one. The version table records what has been
-applied, so ``upgrade`` is safe to run at every start, and by two processes at once.
+The revision scripts ship inside the package (``kiosk/hub/alembic/versions``, found with
+``importlib.resources``) and run programmatically: no ``alembic.ini`` is needed at run time. Once
+shipped a revision is never edited, only followed by a new one. ``0001_baseline`` builds the
+schema of the last release before Alembic and adopts a database made by that release (which kept
+its version in ``hub_schema_version``) in place.
+
+``upgrade`` is safe at every start and by several processes at once: it runs every pending
+revision in one transaction that first takes the database's write lock (SQLite ``BEGIN
+IMMEDIATE``) or a migration advisory lock (PostgreSQL), so a second process waits, then finds
+nothing to do. This module imports nothing from ``kiosk.hub.database`` (which calls it).
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import contextlib
+from importlib.resources import files
+from typing import Iterator
 
-from sqlalchemy import Connection, Engine, func, inspect, select, text
-from sqlalchemy.exc import IntegrityError
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
 
-from kiosk.hub import schema
-from kiosk.hub.database import now_iso, write_transaction
-
-
-def _v1_foundation(connection: Connection) -> None:
-    """Devices, enrollment codes, records, lesson packs, settings and dashboard users."""
-    schema.metadata.create_all(connection, tables=list(schema.VERSION_1_TABLES))
-
-
-def _v2_report_tables(connection: Connection) -> None:
-    """Report projections (one row per record at its newest revision, by Vietnam day and help
-    point, filled from the records already stored) and each kiosk's newest outbox sequence."""
-    from kiosk.hub.projections import backfill
-
-    # version 1 creates ``devices`` from the current schema, so a new hub already has the column
-    if "kiosk_last_seq" not in {column["name"] for column in
-                                inspect(connection).get_columns("devices")}:
-        connection.execute(text("ALTER TABLE devices ADD COLUMN kiosk_last_seq BIGINT"))
-    schema.metadata.create_all(connection, tables=list(schema.REPORT_TABLES))
-    backfill(connection)
+MIGRATION_LOCK = 7150001  # PostgreSQL advisory lock key, the same as before Alembic
 
 
-UPGRADES: list[Callable[[Connection], None]] = [_v1_foundation, _v2_report_tables]
-LATEST = len(UPGRADES)
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(files("kiosk.hub") / "alembic"))
+    config.attributes["connection"] = connection
+    return config
 
 
-def current_version(connection: Connection) -> int:
-    """The schema version of the database behind ``connection`` (0 when empty)."""
-    schema.schema_version.create(connection, checkfirst=True)
-    return connection.execute(select(func.coalesce(func.max(schema.schema_version.c.version),
-                                                   0))).scalar_one()
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
 
 
-def upgrade(engine: Engine) -> int:
-    """Apply every upgrade the database lacks, each in its own transaction; returns the version.
+def head() -> str:
+    """The newest revision this program knows."""
+    return _scripts().get_current_head()
 
-    Raises ``RuntimeError`` when the database is newer than this hub (a downgrade would lose data).
+
+LATEST = head()
+
+
+def current_version(connection: Connection) -> str | None:
+    """The revision the database behind ``connection`` is at (``None``: not yet under Alembic)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextlib.contextmanager
+def _migration_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction holding the lock that lets only one process migrate at a time."""
+    if engine.dialect.name == "sqlite":  # the "immediate" option: see kiosk.hub.database
+        with engine.connect().execution_options(immediate=True) as connection:
+            with connection.begin():
+                yield connection
+        return
+    with engine.begin() as connection:
+        connection.execute(text(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        yield connection
+
+
+def upgrade(engine: Engine, *, to: str = "head") -> str:
+    """Apply every revision the database lacks up to ``to`` (the newest by default), all in one
+    transaction; returns the revision the database is then at.
+
+    Raises ``RuntimeError`` when the database is at a revision this program does not know (made
+    by a newer kiosk-hub: going on would misread it, a downgrade would lose data).
     """
-    for _ in range(LATEST + 1):
-        try:
-            with write_transaction(engine) as connection:
-                if connection.dialect.name == "postgresql":  # one migrating process at a time
-                    connection.execute(text("SELECT pg_advisory_xact_lock(7150001)"))
-                version = current_version(connection)
-                if version > LATEST:
-                    raise RuntimeError(f"the hub database is version {version}, newer than this "
-                                       f"program ({LATEST}): install the newer kiosk-hub")
-                if version == LATEST:
-                    return version
-                UPGRADES[version](connection)
-                connection.execute(schema.schema_version.insert().values(
-                    version=version + 1, applied_at=now_iso()))
-        except IntegrityError:  # another process applied the same upgrade first
-            continue
-    return LATEST
+    scripts = _scripts()
+    with _migration_transaction(engine) as connection:
+        current = current_version(connection)
+        if current is not None and current not in {script.revision
+                                                   for script in scripts.walk_revisions()}:
+            raise RuntimeError(f"the hub database is at revision {current}, newer than this "
+                               f"program ({scripts.get_current_head()}): install the newer "
+                               "kiosk-hub")
+        command.upgrade(_config(connection), to)
+        return current_version(connection)

@@ -1,10 +1,11 @@
 """The ward report as an Excel workbook, for printing and for the ward's meeting.
 
 Two sheets: "Tổng hợp" (title, period, help point, then every summary table of
-``report_export.summary_sections`` with bold headers, percentages and dates as Excel formats,
+``report_layout.summary_sections`` with bold headers, percentages and dates as Excel formats,
 and charts of services by app and of activity by day) and "Chi tiết" (one line per session,
 header frozen). openpyxl's write-only mode sends each row to disk as it comes, so a year of
-sessions never sits in memory.
+sessions never sits in memory. No cell is a formula: every text is ``safe_text`` and written with
+the string type set explicitly.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from kiosk.hub.report_export import Percent, heading, row_header, row_values, summary_sections
+from kiosk.hub.report_layout import (Percent, heading, row_header, row_values, safe_text,
+                                     summary_sections)
 from kiosk.report_figures import report_label
 
 TITLE_FONT = Font(bold=True, size=15)
@@ -55,7 +57,7 @@ def _write_summary(sheet, report: dict, language: str) -> None:
     lines = heading(report, language)
     sheet.append([_styled(sheet, lines[0][0], TITLE_FONT)])
     for label, value in lines[1:]:
-        sheet.append([_styled(sheet, label, BOLD), value])
+        sheet.append([_styled(sheet, label, BOLD), _typed(sheet, value)])
     row_number = len(lines)
     for section in summary_sections(report, language):
         sheet.append([])
@@ -92,8 +94,15 @@ def _widths(sheet, widths: list[int]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
+def _text(sheet, value: str) -> WriteOnlyCell:
+    """A text cell that stays text: made safe, and typed as a string, never a formula."""
+    cell = WriteOnlyCell(sheet, value=safe_text(value))
+    cell.data_type = "s"
+    return cell
+
+
 def _styled(sheet, value, font, fill=None, alignment=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = _text(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
     cell.font = font
     if fill is not None:
         cell.fill = fill
@@ -103,9 +112,12 @@ def _styled(sheet, value, font, fill=None, alignment=None) -> WriteOnlyCell:
 
 
 def _typed(sheet, value):
-    """Plain values as they are; percentages and dates with their Excel number format."""
-    if value is None or value.__class__ in (str, int):  # most cells, first
+    """Numbers as they are, text as safe text cells, percentages and dates with their Excel
+    number format."""
+    if value is None or value.__class__ is int:  # most cells, first
         return value
+    if isinstance(value, str):
+        return _text(sheet, value)
     for kind, number_format in FORMATS:
         if isinstance(value, kind):
             cell = WriteOnlyCell(sheet, value=float(value) if kind is Percent else value)

@@ -27,6 +27,10 @@ devices = Table(
     Column("acknowledged_seq", BigInteger, nullable=False, default=0),
     Column("clock_offset_s", Float),  # hub time minus kiosk time at the last contact
     Column("kiosk_last_seq", BigInteger),  # the kiosk's newest outbox seq at the last contact
+    # since revision 0003: the device's Ed25519 public key (base64); NULL for a kiosk enrolled
+    # before keys existed (its first signed batch registers one) or revoked (re-enrollment)
+    Column("public_key", String(64)),
+    Column("key_registered_at", String(40)),
 )
 
 enroll_codes = Table(
@@ -37,6 +41,7 @@ enroll_codes = Table(
     Column("expires_at", String(40), nullable=False),
     Column("used_at", String(40)),
     Column("device_id", String(64)),
+    Column("for_device", String(64)),  # since 0003: only this device may redeem (re-enrollment)
 )
 
 records = Table(
@@ -144,3 +149,15 @@ report_help_requests = _report_table(
 )
 
 REPORT_TABLES = (report_sessions, report_services, report_lesson_runs, report_help_requests)
+
+# Dashboard sign-in failures (kiosk.hub.dashboard.sign_in_throttle), kept in the database so a
+# lock survives a restart and holds for every hub process. ``scope`` is one user name from one
+# client address (``name:…@ADDRESS``) or one address for any name (``address:ADDRESS``).
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("scope", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_ms", BigInteger, nullable=False),  # milliseconds since 1970
+    Column("locked_until_ms", BigInteger, nullable=False),
+)
+Index("sign_in_failures_by_time", sign_in_failures.c.last_failed_ms)

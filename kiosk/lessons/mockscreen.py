@@ -21,7 +21,11 @@ from PIL.PngImagePlugin import PngInfo
 from kiosk.lessons.model import tr
 from kiosk.paths import FONTS_DIR
 
-RENDERER_VERSION = 1  # raise whenever the drawing changes, so cached pictures are redrawn
+RENDERER_VERSION = 2  # raise whenever the drawing changes, so cached pictures are redrawn
+# No text on the phone is drawn smaller than this (logical units). The kiosk shows the phone
+# about 640 px tall on a 1366×768 screen (0.86 px per unit), so 19 units is over 16 px there:
+# a status time or a tab label as readable as the rest, not 7–9 px.
+SMALLEST_TEXT = 19
 Box = tuple[int, int, int, int]
 
 W, H, BEZEL = 360, 740, 10                       # the phone, and its dark frame
@@ -87,7 +91,7 @@ class _Painter:
         return unicodedata.normalize("NFC", tr(text, self.language))
 
     def font(self, size: float, bold: bool = False) -> ImageFont.FreeTypeFont:
-        return _font(self.s(size), bold)
+        return _font(self.s(max(size, SMALLEST_TEXT)), bold)
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         return self.font(size, bold).getlength(text) / self.scale
@@ -141,7 +145,7 @@ class _Painter:
                   max_lines: int = 99) -> float:
         """Draw wrapped ``text`` from top ``y`` (centred on ``x`` if ``center``); return bottom."""
         lines = self.wrap(text, size, width, bold)[:max_lines]
-        step = size * 1.35
+        step = max(size, SMALLEST_TEXT) * 1.35
         for i, line in enumerate(lines):
             anchor = "ma" if center else "la"
             self.text(x, y + i * step, line, size, bold=bold, fill=fill, anchor=anchor)

@@ -30,6 +30,10 @@ class PracticeRound:
     misses: int = 0
     outcome: str | None = None  # HIT or SHOWN once the round is over
 
+    def on_target(self, x: float, y: float) -> bool:
+        """Whether (x, y) is on the target; changes nothing (taps after the round's end)."""
+        return is_hit(self.box, x, y, self.image_width)
+
     def tap(self, x: float, y: float) -> str:
         """Record one tap; returns HIT, MISS or SHOWN. Taps after the end change nothing."""
         if self.outcome:

@@ -34,9 +34,12 @@ from kiosk.ids import uuid7
 from kiosk.locale import ui_text
 from kiosk.sync.bundle_crypto import (ENCRYPTED_RECORDS, DecryptionError, EncryptingWriter,
                                       decrypted_lines, fingerprint)
-from kiosk.sync.bundle_format import (FORMAT, FORMAT_VERSION, MANIFEST, RECORDS, SUFFIX,
-                                      BundleError, check_manifest, check_records,
-                                      records_member)
+from kiosk.sync.bundle_format import (FORMAT, FORMAT_VERSION, MANIFEST, MAX_INFLATE_RATIO,
+                                      MAX_LINE_BYTES, RECORDS, SUFFIX, BundleError,
+                                      check_manifest, check_records, records_member,
+                                      signed_part)
+from kiosk.sync.identity import MANIFEST as SIGNED_MANIFEST
+from kiosk.sync.identity import canonical, ensure_key, load_key, public_text, sign
 
 CHUNK_ROWS = 2000
 COMPRESSION = zipfile.ZIP_DEFLATED
@@ -97,6 +100,9 @@ def write_bundle(db: sqlite_utils.Database, target_dir: Path | str, *, include_a
     if not target.is_dir():
         raise ExportError("removed", f"{target} is not a folder")
     scope = "all" if include_all else "unsent"
+    # an enrolled kiosk signs its bundles (one enrolled before keys existed makes its key now;
+    # its next network sync registers it with the hub)
+    key = ensure_key(db) if get_setting(db, "hub.device_token") else load_key(db)
     with db.atomic():  # one read snapshot: the range, the name and the rows agree
         total, first, last = db.execute(
             f"SELECT count(*), min(seq), max(seq) FROM outbox {_where(scope)}").fetchone()
@@ -111,7 +117,7 @@ def write_bundle(db: sqlite_utils.Database, target_dir: Path | str, *, include_a
                           f"AND seq <= ? ORDER BY seq", [last])
         recipient = get_setting(db, "hub.encryption_key")
         _guarded(lambda: _write_file(temporary, rows, manifest, total, progress, open_file,
-                                     recipient), temporary)
+                                     recipient, key), temporary)
     _guarded(lambda: os.replace(temporary, final), temporary)
     size = _guarded(lambda: _check_published(final, manifest), final)
     result = BundleResult(final, manifest["records"], manifest["first_seq"], manifest["last_seq"],
@@ -157,11 +163,12 @@ def _reason(error: OSError, folder: Path) -> str:
 
 
 def _write_file(temporary: Path, rows, manifest: dict, total: int,
-                progress: Callable | None, open_file: Callable, recipient: str | None = None
-                ) -> None:
+                progress: Callable | None, open_file: Callable, recipient: str | None = None,
+                key=None) -> None:
     """Write the zip (records, then manifest) to ``temporary``, flushed and fsynced; completes
     ``manifest`` with the range, counts and checksum. With ``recipient`` (the hub's X25519 key,
-    base64) the records are encrypted to it."""
+    base64) the records are encrypted to it; with ``key`` (this kiosk's Ed25519 key) the
+    manifest, which names every member's checksum, is signed."""
     with open_file(temporary, "wb") as out:
         with zipfile.ZipFile(out, "w", compression=COMPRESSION,
                              compresslevel=COMPRESS_LEVEL) as bundle:
@@ -173,9 +180,17 @@ def _write_file(temporary: Path, rows, manifest: dict, total: int,
             manifest.update(summary.pop("range"))
             manifest["members"] = {records_member(manifest): summary}
             manifest["counts"] = summary.pop("counts")
+            if key is not None:
+                manifest["signature"] = sign_manifest(key, manifest)
             bundle.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         out.flush()
         os.fsync(out.fileno())
+
+
+def sign_manifest(key, manifest: dict) -> dict:
+    """The manifest's ``signature`` object by ``key`` (docs/bundle-format.md, "Signature")."""
+    return {"scheme": "ed25519", "public_key": public_text(key),
+            "value": sign(key, SIGNED_MANIFEST, canonical(signed_part(manifest)))}
 
 
 def _write_encrypted(bundle: zipfile.ZipFile, rows, manifest: dict, total: int,
@@ -269,35 +284,61 @@ class Bundle:
 
     def records(self) -> Iterator[dict]:
         """Each ``{"seq", "record_type", "record"}`` in sequence order, streamed from the file
-        (decrypted on the way for an encrypted bundle)."""
+        (decrypted on the way for an encrypted bundle). Bounded: no line beyond
+        ``MAX_LINE_BYTES``, no more inflated bytes than ``inflate_cap`` allows (``BundleError``
+        ``too_large``); a line that is not JSON raises ``ValueError``."""
         encryption = self.manifest.get("encryption")
         with zipfile.ZipFile(self.path) as bundle, \
                 bundle.open(records_member(self.manifest)) as member:
-            lines = member if encryption is None else decrypted_lines(
-                member, encryption, self.private_key, self.manifest["device_id"])
+            lines = _capped_lines(member) if encryption is None else decrypted_lines(
+                member, encryption, self.private_key, self.manifest["device_id"],
+                max_line=MAX_LINE_BYTES, max_bytes=inflate_cap(self.path))
             for line in lines:
                 yield json.loads(line)
 
 
-def verify_bundle(path: Path | str) -> dict:
+def _capped_lines(member) -> Iterator[bytes]:
+    """The lines of a clear records member, none longer than ``MAX_LINE_BYTES``."""
+    while line := member.readline(MAX_LINE_BYTES + 1):
+        if len(line) > MAX_LINE_BYTES:
+            raise BundleError("too_large", f"a line is longer than {MAX_LINE_BYTES} bytes")
+        yield line
+
+
+def inflate_cap(path: Path | str) -> int:
+    """The most bytes a bundle of this size may inflate to: ``MAX_INFLATE_RATIO`` times its
+    size, plus 1 MB. A zip bomb is refused when it passes this, before memory or time go."""
+    return MAX_INFLATE_RATIO * Path(path).stat().st_size + (1 << 20)
+
+
+def verify_bundle(path: Path | str, trust: Callable[[dict], None] | None = None) -> dict:
     """The manifest of the bundle at ``path`` once its format, version and member checksums are
-    checked (records are not parsed). Raises ``BundleError`` otherwise. Read-only."""
+    checked (records are not parsed). ``trust(manifest)``, when given, runs before any member
+    but the manifest is read, and refuses by raising ``BundleError`` (the hub checks the device
+    and its signature there). Reads at most what the manifest declares, itself capped by
+    ``inflate_cap``. Raises ``BundleError``, and nothing else, for any content. Read-only."""
     try:
         with zipfile.ZipFile(path) as bundle:
             manifest = check_manifest(bundle)
+            if trust is not None:
+                trust(manifest)
+            expected = manifest["members"][records_member(manifest)]
+            limit = expected["bytes"]
+            if limit > inflate_cap(path):
+                raise BundleError("too_large", f"declares {limit} bytes of records")
             digest, size, lines = hashlib.sha256(), 0, 0
             with bundle.open(records_member(manifest)) as member:
-                while block := member.read(1 << 20):
+                while block := member.read(min(1 << 20, limit + 1 - size)):
                     digest.update(block)
                     size, lines = size + len(block), lines + block.count(b"\n")
     except BundleError:
         raise
     except OSError as error:
-        raise BundleError("unreadable", str(error)) from error
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
-        raise BundleError("damaged", str(error)) from error
+        raise BundleError("unreadable", str(error)[:200]) from error
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, RuntimeError,
+            NotImplementedError) as error:  # RuntimeError: a zip member claiming a password
+        raise BundleError("damaged", str(error)[:200]) from error
     name = records_member(manifest)
-    expected = manifest["members"][name]
     if manifest.get("encryption") is not None:
         lines = expected["lines"]  # counted in the clear text, once decrypted (read_bundle)
     if (digest.hexdigest(), size, lines) != (expected["sha256"], expected["bytes"],
@@ -306,16 +347,18 @@ def verify_bundle(path: Path | str) -> dict:
     return manifest
 
 
-def read_bundle(path: Path | str, private_key=None) -> Bundle:
-    """Check a bundle completely (manifest, checksums, every record, sequence range, counts,
-    device) without keeping its records in memory; returns it for ``Bundle.records()``.
-    ``private_key`` is the hub's X25519 key, needed for a bundle encrypted to it.
+def read_bundle(path: Path | str, private_key=None,
+                trust: Callable[[dict], None] | None = None) -> Bundle:
+    """Check a bundle completely (manifest, ``trust`` as in ``verify_bundle``, checksums, every
+    record, sequence range, counts, device) without keeping its records in memory; returns it
+    for ``Bundle.records()``. ``private_key`` is the hub's X25519 key, needed for a bundle
+    encrypted to it.
 
     Raises ``BundleError`` with a plain reason if anything is wrong (``encrypted``: no key;
-    ``foreign``: encrypted for another hub); nothing of a refused bundle should be imported.
-    Read-only.
+    ``foreign``: encrypted for another hub) and never any other exception for what the file
+    holds; nothing of a refused bundle should be imported. Read-only.
     """
-    manifest = verify_bundle(path)
+    manifest = verify_bundle(path, trust)
     encryption = manifest.get("encryption")
     if encryption is not None:
         if private_key is None:
@@ -327,8 +370,9 @@ def read_bundle(path: Path | str, private_key=None) -> Bundle:
         check_records(manifest, bundle.records())
     except DecryptionError as error:
         raise BundleError("altered", str(error)) from error
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError) as error:
-        raise BundleError("damaged", str(error)) from error
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError,
+            RecursionError, RuntimeError, NotImplementedError) as error:
+        raise BundleError("damaged", str(error)[:200]) from error
     return bundle
 
 

@@ -96,29 +96,61 @@ class EncryptingWriter:
 
 
 def decrypted_lines(member: BinaryIO, encryption: dict, private_key: X25519PrivateKey,
-                    device_id: str) -> Iterator[bytes]:
-    """The JSON lines of an encrypted records member, streamed. Raises ``DecryptionError`` for a
-    wrong key, an altered, reordered or missing frame, or a stream cut before its last frame."""
+                    device_id: str, *, max_line: int, max_bytes: int) -> Iterator[bytes]:
+    """The JSON lines of an encrypted records member, streamed, in bounded memory: frames of at
+    most ``FRAME_BYTES`` (plus their tag), inflated a megabyte at a time, no line longer than
+    ``max_line`` and no more than ``max_bytes`` in all (else ``BundleError("too_large")``).
+    Raises ``DecryptionError`` for a wrong key, an altered, reordered or missing frame, or a
+    stream cut before its last frame."""
     ephemeral = base64.b64decode(encryption["ephemeral_public_key"])
     recipient = _raw(private_key.public_key())
     shared = private_key.exchange(X25519PublicKey.from_public_bytes(ephemeral))
     cipher = _derive(shared, ephemeral, recipient)
     aad = f"helppoint-bundle/{device_id}".encode()
-    inflate, rest, counter = zlib.decompressobj(-15), b"", 0
+    lines = _LineCutter(max_line, max_bytes)
+    inflate, counter = zlib.decompressobj(-15), 0
     while True:
         head = member.read(4)
         if len(head) < 4:
             raise DecryptionError("the encrypted records end before their last part")
-        sealed = member.read(struct.unpack(">I", head)[0])
-        plain, last = _open_frame(cipher, counter, sealed, aad)
+        length = struct.unpack(">I", head)[0]
+        if length > FRAME_BYTES + _TAG_BYTES:
+            raise DecryptionError("a part of the encrypted records is larger than allowed")
+        plain, last = _open_frame(cipher, counter, member.read(length), aad)
         counter += 1
-        lines = (rest + inflate.decompress(plain)).split(b"\n")
-        rest = lines.pop()
-        yield from (line + b"\n" for line in lines)
+        while True:  # inflate in bounded pieces: a small frame may hold a huge output
+            piece = inflate.decompress(plain, _PIECE)
+            plain = inflate.unconsumed_tail
+            yield from lines.feed(piece)
+            if not plain and len(piece) < _PIECE:
+                break
         if last:
             break
-    if rest or member.read(1) or not inflate.eof:
+    if lines.rest or member.read(1) or not inflate.eof:
         raise DecryptionError("the encrypted records have bytes after their end")
+
+
+_TAG_BYTES = 16
+_PIECE = 1 << 20
+
+
+class _LineCutter:
+    """Cuts a stream of bytes into lines, refusing a line or a total beyond its caps."""
+
+    def __init__(self, max_line: int, max_bytes: int):
+        self.max_line, self.left, self.rest = max_line, max_bytes, b""
+
+    def feed(self, data: bytes) -> list[bytes]:
+        from kiosk.sync.bundle_format import BundleError
+
+        self.left -= len(data)
+        if self.left < 0:
+            raise BundleError("too_large", "the records inflate beyond what the file can hold")
+        lines = (self.rest + data).split(b"\n")
+        self.rest = lines.pop()
+        if len(self.rest) > self.max_line or any(len(line) >= self.max_line for line in lines):
+            raise BundleError("too_large", f"a line is longer than {self.max_line} bytes")
+        return [line + b"\n" for line in lines]
 
 
 def _open_frame(cipher, counter: int, sealed: bytes, aad: bytes) -> tuple[bytes, bool]:

@@ -46,16 +46,18 @@ class HubRefused(Exception):
 
 class HubClient:
     """One hub at ``base_url``. ``token``, ``hub_id`` and ``signing_key`` (base64) come from
-    enrollment; without them only ``health`` and ``enroll`` make sense. Not thread-safe: use one
-    client per thread. Every method raises ``NotConnected`` or ``HubRefused``."""
+    enrollment; without them only ``health``, ``hello`` and ``enroll`` make sense.
+    ``device_key`` (this kiosk's Ed25519 private key) signs every batch. Not thread-safe: use
+    one client per thread. Every method raises ``NotConnected`` or ``HubRefused``."""
 
     def __init__(self, base_url: str, *, token: str | None = None, hub_id: str | None = None,
                  signing_key: str | None = None, transport: httpx.BaseTransport | None = None,
-                 timeout: float = 30.0):
+                 timeout: float = 30.0, device_key=None):
         headers = {"User-Agent": "kiosk-help-point/1"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self.hub_id = hub_id
+        self._device_key = device_key
         self._key = (Ed25519PublicKey.from_public_bytes(base64.b64decode(signing_key))
                      if signing_key else None)
         self._http = httpx.Client(base_url=base_url.rstrip("/"), headers=headers,
@@ -75,17 +77,30 @@ class HubClient:
         """``{"hub", "hub_id", "api_version", "time"}`` of the hub."""
         return self._json(self._send("GET", "/api/v1/health"))
 
-    def enroll(self, code: str, device_id: str) -> dict:
-        """Use up ``code``: ``{"token", "point", "hub_id", "signing_key", "encryption_key"}``."""
+    def hello(self, challenge: str) -> dict:
+        """The hub's public keys and its ``proof``: its signature over the challenge
+        (``kiosk.sync.identity.hello_message``). The caller checks both."""
+        return self._json(self._send("POST", "/api/v1/hello", json={"challenge": challenge}))
+
+    def enroll(self, code: str, device_id: str, public_key: str) -> dict:
+        """Use up ``code`` for this device and its public key: ``{"token", "point", "hub_id",
+        "signing_key", "encryption_key", "device_id", "public_key"}``, signed by the hub (checked
+        when this client was made with the hub's ``signing_key``)."""
         return self._json(self._send("POST", "/api/v1/enroll",
-                                     json={"code": code.strip(), "device_id": device_id}))
+                                     json={"code": code.strip(), "device_id": device_id,
+                                           "public_key": public_key}), signed=True)
 
     def push_batch(self, body: bytes) -> dict:
-        """Send one batch (JSON bytes, compressed here); returns the verified acknowledgement."""
+        """Send one batch (JSON bytes, signed with the device key and compressed here); returns
+        the verified acknowledgement."""
+        from kiosk.sync.identity import BATCH, public_text, sign
+
+        headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        if self._device_key is not None:
+            headers.update({"X-Kiosk-Signature": sign(self._device_key, BATCH, body),
+                            "X-Kiosk-Key": public_text(self._device_key)})
         packed = gzip.compress(body, compresslevel=1, mtime=0)
-        response = self._send("POST", "/api/v1/batches", content=packed,
-                              headers={"Content-Encoding": "gzip",
-                                       "Content-Type": "application/json"})
+        response = self._send("POST", "/api/v1/batches", content=packed, headers=headers)
         return self._json(response, signed=True)
 
     def current_lessons(self) -> dict | None:

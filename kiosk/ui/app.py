@@ -1,5 +1,6 @@
 """Starting the kiosk application."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -42,9 +43,17 @@ def run_app(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False)
     """Run the kiosk until it is closed; returns the exit status."""
     app = create_application()
     window, worker = build_window(data_dir, mode=mode, fullscreen=fullscreen)
+    if os.environ.get("KIOSK_INSPECT_SOCKET"):  # real-use tests only: nothing listens otherwise
+        from kiosk.ui.inspector import Inspector
+
+        Inspector(os.environ["KIOSK_INSPECT_SOCKET"], window)
     if fullscreen:
         # Cover the whole screen even where no window manager honours the full-screen request.
         window.setGeometry(app.primaryScreen().geometry())
+        from PySide6.QtCore import Qt
+
+        # Kept above other windows, and it takes the focus back when it loses it.
+        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         window.showFullScreen()
     else:
         window.resize(1366, 768)

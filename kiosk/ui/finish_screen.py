@@ -1,4 +1,8 @@
-"""The end of a lesson: QR codes of the official pages, what to do if stuck, and a rating."""
+"""The end of a lesson: QR codes of the official pages, what to do if stuck, and a rating.
+
+Only the finished lesson's own verified links get QR codes (none: no QR area at all). "In / Lưu
+hướng dẫn" sits under the scrolling part, so it is always on screen.
+"""
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
@@ -7,7 +11,7 @@ from kiosk.lesson_runs import RATINGS
 from kiosk.lessons.model import Lesson, tr
 from kiosk.locale import ui_text
 from kiosk.ui.painted import FaceButton, QrCodeView
-from kiosk.ui.widgets import Screen, TopBar, button, column, label, scroll_area
+from kiosk.ui.widgets import Screen, ScrollWithCue, TopBar, button, column, label
 
 
 class FinishScreen(Screen):
@@ -28,7 +32,7 @@ class FinishScreen(Screen):
         self._qr_grid = QGridLayout(self._qr_holder)
         self._qr_grid.setContentsMargins(0, 0, 0, 0)
         self.unverified = label("", content, "tip")
-        self.handout = button("", content, "primary")
+        self.handout = button("", self, "primary")
         self.problems_heading = label("", content, "heading")
         self.problems = label("", content)
         self.qr_codes: list[QrCodeView] = []
@@ -45,7 +49,6 @@ class FinishScreen(Screen):
         text.addWidget(self.title)
         for widget in (self.qr_heading, self._qr_holder, self.unverified):
             text.addWidget(widget)
-        text.addWidget(self.handout, 0, Qt.AlignmentFlag.AlignLeft)
         for widget in (self.problems_heading, self.problems):
             text.addWidget(widget)
         text.addStretch(1)
@@ -54,7 +57,11 @@ class FinishScreen(Screen):
         body = QHBoxLayout()
         body.setContentsMargins(28, 20, 28, 20)
         body.setSpacing(32)
-        body.addWidget(scroll_area(content, self), 3)
+        self.more = ScrollWithCue(content, self)
+        left = column(margins=0, spacing=12)
+        left.addWidget(self.more, 1)
+        left.addWidget(self.handout, 0, Qt.AlignmentFlag.AlignLeft)
+        body.addLayout(left, 3)
         body.addWidget(rating, 2)
         layout.addLayout(body, 1)
 
@@ -68,7 +75,10 @@ class FinishScreen(Screen):
 
     def show_lesson(self, lesson: Lesson, language: str) -> None:
         self.lesson = lesson
-        for old in self.qr_codes:
+        for old in self.qr_codes:  # gone now, not at the next turn of the event loop
+            self._qr_grid.removeWidget(old)
+            old.hide()
+            old.setParent(None)
             old.deleteLater()
         self.qr_codes = []
         for column_index, link in enumerate(lesson.verified_links):
@@ -79,6 +89,8 @@ class FinishScreen(Screen):
             self._qr_grid.addWidget(caption, 1, column_index)
             self.qr_codes.append(code)
             self.qr_codes.append(caption)
+        self._qr_holder.setVisible(bool(self.qr_codes))
+        self.more.to_top()
         self.refresh(language)
 
     def refresh(self, language: str) -> None:
@@ -86,6 +98,7 @@ class FinishScreen(Screen):
         if lesson is None:
             return
         self.bar.refresh(language, tr(lesson.title, language))
+        self.more.refresh(language)
         self.title.setText(ui_text("finish.title", language))
         self.handout.setText(ui_text("handout.button", language))
         self.rate_heading.setText(ui_text("finish.rate", language))
@@ -115,7 +128,8 @@ class FinishScreen(Screen):
 
 
 class ThanksScreen(Screen):
-    """Shown after the rating; the kiosk goes home by itself a few seconds later."""
+    """Shown after the rating; the kiosk returns to the welcome screen (and forgets this
+    resident's text size, language and contrast) when "Xong" is tapped or a few seconds later."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -139,4 +153,4 @@ class ThanksScreen(Screen):
     def refresh(self, language: str) -> None:
         self.title.setText(ui_text("thanks.title", language))
         self.body.setText(ui_text("thanks.body", language))
-        self.home.setText(ui_text("nav.home", language))
+        self.home.setText(ui_text("thanks.done", language))

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThreadPool, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.lessons.model import tr
 from kiosk.locale import ui_text
 from kiosk.ui.illustrations import _Job
+from kiosk.ui.kiosk_dialog import KioskDialog
 from kiosk.ui.widgets import button, column, label
 
 if TYPE_CHECKING:
@@ -59,19 +60,20 @@ def file_name(lesson: Lesson, language: str) -> str:
     return f"huong-dan-{lesson.id}-{language}.pdf"
 
 
-class HandoutDialog(QDialog):
-    """Large, plain buttons; ``ask()`` opens it for a lesson."""
+class HandoutDialog(KioskDialog):
+    """Large, plain buttons; ``ask()`` opens it for a lesson. "Cần người giúp" is always
+    there, for when neither printing nor saving is possible (or the resident is unsure)."""
 
     did_finish = Signal(str)  # the message shown at the end
+    help_was_tapped = Signal()
     _choices_did_arrive = Signal()
     _job_did_finish = Signal()
 
     def __init__(self, parent: QWidget, lesson: Lesson, library: Library, language: str, *,
                  drives_provider=None, printers_provider=None):
-        super().__init__(parent)
+        super().__init__(parent, language)
         from kiosk.ui.drives import removable_drives
 
-        self.setModal(True)
         self.lesson, self.library, self.language = lesson, library, language
         self._drives_provider = drives_provider or removable_drives
         self._printers_provider = printers_provider or available_printers
@@ -80,20 +82,26 @@ class HandoutDialog(QDialog):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self.title = label(ui_text("handout.title", language), self, "title")
-        self.body = label(ui_text("handout.body", language), self)
+        self.body_text = label(ui_text("handout.body", language), self)
         self.message = label(ui_text("handout.working", language), self, "tip")
         self._choices = column(margins=0, spacing=12)
         self.print = None
         self.save_buttons: dict[str, object] = {}
+        self.help_button = button(ui_text("nav.help", language), self, "help")
         self.close_button = button(ui_text("handout.close", language), self)
-        layout = column(self, margins=36, spacing=18)
-        for widget in (self.title, self.body, self.message):
+        layout = self.body
+        for widget in (self.title, self.body_text, self.message):
             layout.addWidget(widget)
         layout.addLayout(self._choices)
-        layout.addWidget(self.close_button)
-        self.setMinimumWidth(760)
+        ends = QHBoxLayout()
+        ends.setSpacing(16)
+        ends.addWidget(self.help_button)
+        ends.addStretch(1)
+        ends.addWidget(self.close_button)
+        layout.addLayout(ends)
 
         self.close_button.clicked.connect(self.accept)
+        self.help_button.clicked.connect(self._on_help)
         self._choices_did_arrive.connect(self._show_choices)
         self._job_did_finish.connect(self._on_job_did_finish)
         self._run(self._look_around)
@@ -134,6 +142,7 @@ class HandoutDialog(QDialog):
             self.save_buttons[str(drive.path)] = save
         self.message.setText("" if printers or drives else ui_text("handout.no_way", language))
         self.message.setVisible(not (printers or drives))
+        self.refit()
 
     def _start(self, work) -> None:
         for choice in [self.print, *self.save_buttons.values()]:
@@ -141,6 +150,7 @@ class HandoutDialog(QDialog):
                 choice.setEnabled(False)
         self.message.setText(ui_text("handout.working", self.language))
         self.message.show()
+        self.refit()
         self._run(work)
 
     def _print(self) -> None:
@@ -173,7 +183,13 @@ class HandoutDialog(QDialog):
             answer = self._answer
         self.message.setText(answer)
         self.message.show()
+        self.refit()
         self.did_finish.emit(answer)
+
+    def _on_help(self) -> None:
+        """Close, and call a volunteer (the main window records the request)."""
+        self.accept()
+        self.help_was_tapped.emit()
 
     def done(self, result: int) -> None:
         self._pool.waitForDone(10_000)

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.lessons.model import Lesson, tr
 from kiosk.locale import ui_text
-from kiosk.ui.widgets import Screen, TopBar, button, column, label, scroll_area
+from kiosk.ui.widgets import Screen, ScrollWithCue, TopBar, button, column, label
 
 
 class IntroScreen(Screen):
@@ -33,7 +33,8 @@ class IntroScreen(Screen):
         layout = column(self, margins=0, spacing=0)
         layout.addWidget(self.bar)
         body = column(margins=28, spacing=16)
-        body.addWidget(scroll_area(content, self), 1)
+        self.more = ScrollWithCue(content, self)
+        body.addWidget(self.more, 1)
         body.addWidget(self.start)
         layout.addLayout(body, 1)
 
@@ -45,6 +46,7 @@ class IntroScreen(Screen):
 
     def show_lesson(self, lesson: Lesson, language: str) -> None:
         self.lesson = lesson
+        self.more.to_top()
         self.refresh(language)
 
     def refresh(self, language: str) -> None:
@@ -52,6 +54,7 @@ class IntroScreen(Screen):
         if lesson is None:
             return
         self.bar.refresh(language, tr(lesson.title, language))
+        self.more.refresh(language)
         self.purpose.setText(tr(lesson.purpose, language))
         self.needs_heading.setText(ui_text("intro.needs", language))
         self.needs.setText("\n".join(f"•  {tr(need, language)}" for need in lesson.needs))

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the lesson modules load after the first paint
     from kiosk.lessons.model import Lesson
 
 THANKS_SECONDS = 8
+RECLAIM_FOCUS_MS = 300  # after losing the focus while locked
 _ACTIVITY: set = set()  # filled on first use: QEvent's enums are slow to create at start-up
 
 
@@ -73,9 +74,12 @@ class MainWindow(QMainWindow):
         self._narrator = False  # not yet looked for
         self._sync_service = None
         self.handout_dialog = None
+        self._still_there = None
+        self.still_there_seconds: int | None = None  # None: the dialog's own default
         self.stack = QStackedWidget(self)
         self._screens: dict = {}
         self.welcome = WelcomeScreen(self.stack)
+        self.welcome.help_point = config.help_point
         self.stack.addWidget(self.welcome)
         self.setCentralWidget(self.stack)
         self._help_dialog = None
@@ -166,7 +170,7 @@ class MainWindow(QMainWindow):
         self.welcome.contrast_was_tapped.connect(s.toggle_contrast)
         self.welcome.admin_was_tapped.connect(lambda: self._show(self.gate))
         self.welcome.volunteer_was_tapped.connect(lambda: self._show(self.volunteer))
-        self.thanks_timer.timeout.connect(self.go_home)
+        self.thanks_timer.timeout.connect(self.go_welcome)
         self.idle_timer.timeout.connect(self.on_idle)
         # Watching every event for activity, and reading the lessons, wait until the first
         # screen is up: both would otherwise slow the kiosk's start.
@@ -215,6 +219,7 @@ class MainWindow(QMainWindow):
             screen.bar.home_was_tapped.connect(self.go_home)
             screen.bar.language_was_tapped.connect(s.toggle_language)
             screen.bar.text_size_was_tapped.connect(s.cycle_text_size)
+            screen.bar.contrast_was_tapped.connect(s.toggle_contrast)
             screen.bar.help_was_tapped.connect(s.request_help)
         match name:
             case "home":
@@ -230,8 +235,8 @@ class MainWindow(QMainWindow):
             case "finish":
                 screen.rating_was_chosen.connect(self.rate)
                 screen.handout_was_tapped.connect(self.offer_handout)
-            case "thanks":
-                screen.home.clicked.connect(self.go_home)
+            case "thanks":  # the resident is done: the next one starts afresh
+                screen.home.clicked.connect(self.go_welcome)
             case "gate":
                 screen.pin_was_entered.connect(self._check_admin_pin)
                 screen.cancel_was_tapped.connect(self.go_welcome)
@@ -257,6 +262,9 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()
 
     def _show(self, screen) -> None:
+        from kiosk.ui.widgets import set_cue_language
+
+        set_cue_language(self.session.language)
         self.thanks_timer.stop()
         if self._narrator and screen is not self._screens.get("step"):
             self._narrator.stop()  # reading aloud belongs to the step on screen
@@ -328,6 +336,7 @@ class MainWindow(QMainWindow):
         if lesson is not None:
             self.handout_dialog = HandoutDialog.ask(self, lesson, self.library,
                                                     self.session.language)
+            self.handout_dialog.help_was_tapped.connect(self.session.request_help)
 
     def rate(self, rating: str) -> None:
         self.session.rate(rating)
@@ -336,6 +345,9 @@ class MainWindow(QMainWindow):
 
     # language, look, idle ----------------------------------------------------------------------
     def _on_language_did_change(self) -> None:
+        from kiosk.ui.widgets import set_cue_language
+
+        set_cue_language(self.session.language)
         if self.session.lesson:
             self.illustrations.prefetch(self.session.lesson, self.session.language)
         self.current().refresh(self.session.language)
@@ -352,17 +364,37 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event) -> bool:
         if event.type() in _activity_types():
             self._restart_idle()
+            if self._still_there is not None and self._still_there.isVisible():
+                self._still_there.accept()  # any touch means "still here"
         return False
 
     def _restart_idle(self) -> None:
         self.idle_timer.start()
 
     def on_idle(self) -> None:
-        """Nobody touched the kiosk for the idle timeout: forget everything, sign the volunteer
-        out, and go back to the welcome screen (or the volunteers' sign-in, in volunteer mode)."""
+        """Nobody touched the kiosk for the idle timeout. On the welcome screen the next
+        resident's defaults come back at once; elsewhere "Bạn vẫn đang dùng máy chứ?" asks
+        first, and only an untouched countdown forgets everything (``forget()``)."""
         if self.current() is self._screens.get("first_run"):
             return
-        for dialog in (self._help_dialog, self.handout_dialog):
+        at_rest = self.current() is self.welcome or (
+            self.mode == "volunteer" and self.current() is self._screens.get("volunteer")
+            and self.volunteer.account is None)
+        if at_rest:
+            self.forget()
+            return
+        if self._still_there is None:
+            from kiosk.ui.help_dialog import StillThereDialog
+
+            self._still_there = StillThereDialog(self)
+            self._still_there.time_did_run_out.connect(self.forget)
+        if not self._still_there.isVisible():
+            self._still_there.ask(self.session.language, self.still_there_seconds)
+
+    def forget(self) -> None:
+        """Forget everything, sign the volunteer out, and go back to the welcome screen (or
+        the volunteers' sign-in, in volunteer mode)."""
+        for dialog in (self._help_dialog, self.handout_dialog, self._still_there):
             if dialog is not None:
                 dialog.reject()
         if "volunteer" in self._screens:
@@ -429,6 +461,7 @@ class MainWindow(QMainWindow):
             else:
                 setattr(self.config, name, value)
         self.idle_timer.setInterval(config.idle_timeout_s * 1000)
+        self.welcome.help_point = self.config.help_point
 
     def unlock_and_close(self) -> None:
         self._may_close = True
@@ -448,6 +481,22 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     # window -----------------------------------------------------------------------------------
+    def changeEvent(self, event) -> None:
+        """A locked kiosk takes the focus back when another window takes it (Alt+Tab, a
+        program popping up under a window manager)."""
+        super().changeEvent(event)
+        from PySide6.QtCore import QEvent
+
+        if (event.type() == QEvent.Type.ActivationChange and not self._may_close
+                and not self.isActiveWindow()):
+            QTimer.singleShot(RECLAIM_FOCUS_MS, self._reclaim_focus)
+
+    def _reclaim_focus(self) -> None:
+        if self._may_close or QApplication.activeWindow() is not None:
+            return  # unlocked, or one of the kiosk's own dialogs has the focus
+        self.raise_()
+        self.activateWindow()
+
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if not self._painted:

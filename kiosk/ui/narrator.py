@@ -1,8 +1,9 @@
 """Reading a step aloud: clips are found (or rendered) off the UI thread, then played one
 sentence at a time, and ``sentence_did_start`` tells the screen which sentence to highlight.
 
-Playback uses ``QSoundEffect`` (WAV, low latency). A player that fails (no sound card) simply
-ends the narration; nothing waits on it.
+Playback uses ``QSoundEffect`` (WAV, low latency). A player that fails (no sound card, a format
+the device refuses, or nothing heard within a few seconds) ends the narration and fires
+``playback_did_fail``, so the screen can say in plain words that no sound can play.
 """
 
 from __future__ import annotations
@@ -19,10 +20,15 @@ if TYPE_CHECKING:
     from kiosk.lessons.model import Lesson
 
 
+START_TIMEOUT_MS = 4000
+
+
 class SoundEffectPlayer(QObject):
-    """Plays one WAV file at a time; ``did_finish`` fires when it ends or cannot play."""
+    """Plays one WAV file at a time; ``did_finish`` fires when it ends, ``did_fail`` when it
+    cannot play (an error, no audio output, or no start within ``START_TIMEOUT_MS``)."""
 
     did_finish = Signal()
+    did_fail = Signal()
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -32,18 +38,37 @@ class SoundEffectPlayer(QObject):
         self._effect.playingChanged.connect(self._on_playing_changed)
         self._effect.statusChanged.connect(self._on_status_changed)
         self._started = False
+        from PySide6.QtCore import QTimer
+
+        self._watchdog = QTimer(self)
+        self._watchdog.setSingleShot(True)
+        self._watchdog.setInterval(START_TIMEOUT_MS)
+        self._watchdog.timeout.connect(self._on_no_start)
 
     def play(self, path: Path) -> None:
+        from PySide6.QtMultimedia import QMediaDevices
+
         self._started = False
+        if not QMediaDevices.audioOutputs():
+            self.did_fail.emit()
+            return
         self._effect.setSource(QUrl.fromLocalFile(str(path)))
         self._effect.play()
+        self._watchdog.start()
 
     def stop(self) -> None:
+        self._watchdog.stop()
         self._effect.stop()
+
+    def _on_no_start(self) -> None:
+        if not self._started:
+            self._effect.stop()
+            self.did_fail.emit()
 
     def _on_playing_changed(self) -> None:
         if self._effect.isPlaying():
             self._started = True
+            self._watchdog.stop()
         elif self._started:
             self.did_finish.emit()
 
@@ -51,12 +76,14 @@ class SoundEffectPlayer(QObject):
         from PySide6.QtMultimedia import QSoundEffect
 
         if self._effect.status() == QSoundEffect.Status.Error:
-            self.did_finish.emit()
+            self._watchdog.stop()
+            self.did_fail.emit()
 
 
 class Narrator(QObject):
     sentence_did_start = Signal(int)  # index into narration.spoken_sentences(step, language)
     narration_did_end = Signal()
+    playback_did_fail = Signal()  # no sound could be played: say so on screen
     _clips_did_arrive = Signal(int)  # a request number; the clips wait in ``_arrived``
 
     def __init__(self, clips_dir: Path, parent: QObject | None = None, player=None):
@@ -120,6 +147,7 @@ class Narrator(QObject):
             clips = self._arrived.pop(request, [])
         if request != self._request or not clips:
             if request == self._request:
+                self.playback_did_fail.emit()  # no clip could be made
                 self.narration_did_end.emit()
             return
         self._clips = clips
@@ -140,8 +168,16 @@ class Narrator(QObject):
             self._player = SoundEffectPlayer(self)
         if not self._player_connected:
             self._player.did_finish.connect(self._on_clip_did_finish)
+            if hasattr(self._player, "did_fail"):  # test players may not have one
+                self._player.did_fail.connect(self._on_clip_did_fail)
             self._player_connected = True
         return self._player
+
+    def _on_clip_did_fail(self) -> None:
+        if self._playing >= 0:
+            self._playing = -1
+            self.playback_did_fail.emit()
+            self.narration_did_end.emit()
 
     def _on_clip_did_finish(self) -> None:
         if self._playing >= 0:

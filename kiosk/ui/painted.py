@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 
 class PhoneView(QWidget):
-    """Shows a step's illustration, scaled to fit, keeping its shape.
+    """Shows a step's illustration as tall as the widget, keeping its shape: the widget makes
+    itself exactly as wide as the picture at that height, so the phone fills its column.
 
     ``was_tapped`` gives a press in the picture's own pixels (for practice); presses outside
     the picture are ignored.
@@ -20,12 +21,26 @@ class PhoneView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._image: QImage | None = None
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.setMinimumWidth(220)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.setFixedWidth(300)
 
     def set_image(self, image: QImage | None) -> None:
         self._image = image if image is not None and not image.isNull() else None
+        self._fit_width()
         self.update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().height() != event.oldSize().height():
+            self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Width follows height (a layout only knows height-for-width, not the reverse)."""
+        if self._image is None or self.height() < 50:
+            return
+        wanted = max(160, round(self.height() * self._image.width() / self._image.height()))
+        if abs(self.maximumWidth() - wanted) > 1:
+            self.setFixedWidth(wanted)
 
     def has_image(self) -> bool:
         return self._image is not None

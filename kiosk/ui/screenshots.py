@@ -1,10 +1,14 @@
 """``kiosk screenshot``: every screen and every lesson step rendered to PNG, offscreen.
 
 This is a command-line tool, not part of the running kiosk: it drives the real window through its
-own navigation methods and lets Qt lay out between shots. It works in a throw-away data folder so
-the kiosk's own records are never touched; only the illustration cache is shared.
+own navigation methods and lets Qt lay out between shots. It renders what the kiosk in
+``data_dir`` would show (its installed lesson packs, its settings, its picture cache) but works
+in a throw-away folder for everything it writes, so the kiosk's own records are never touched.
+Any error raised while shooting (even inside a Qt slot) ends the run with ``ScreenshotFailed``.
 """
 
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,6 +19,11 @@ from kiosk.db import connect
 
 SIZES = ((1366, 768), (1920, 1080))
 SHOT_PIN = "2468"
+SHOT_VOLUNTEER = "Nguyễn Thị Lan"
+
+
+class ScreenshotFailed(Exception):
+    """Shooting stopped; the message says why in plain words."""
 
 
 def write_screenshots(out: Path, data_dir: Path, languages=("vi", "en"),
@@ -24,24 +33,52 @@ def write_screenshots(out: Path, data_dir: Path, languages=("vi", "en"),
 
     app = create_application()
     written: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as scratch:
-        scratch_dir = Path(scratch)
-        (scratch_dir / "cache").symlink_to(paths.cache_dir(data_dir), target_is_directory=True)
-        db = connect(paths.db_path(scratch_dir))
-        accounts.create_account(db, name="Admin", role="admin", pin=SHOT_PIN)
-        accounts.create_account(db, name="Nguyễn Thị Lan", role="volunteer", pin=SHOT_PIN)
-        db.conn.close()
-        for width, height in sizes:
-            for language in languages:
-                window, worker = build_window(scratch_dir)
-                try:
-                    folder = out / f"{width}x{height}" / language
-                    folder.mkdir(parents=True, exist_ok=True)
-                    written += _shoot_all(app, window, folder, language, width, height)
-                finally:
-                    window.unlock_and_close()
-                    worker.shutdown()
-                    window.deleteLater()
+    errors: list[BaseException] = []
+    previous_hook = sys.excepthook
+    sys.excepthook = lambda kind, error, trace: errors.append(error)  # errors in Qt slots
+    try:
+        with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as scratch:
+            scratch_dir = _mirror(data_dir, Path(scratch))
+            for width, height in sizes:
+                written += _shoot_size(app, scratch_dir, out, languages, width, height, errors)
+    finally:
+        sys.excepthook = previous_hook
+    return written
+
+
+def _mirror(data_dir: Path, scratch_dir: Path) -> Path:
+    """A scratch data folder that sees ``data_dir``'s lessons, settings and picture cache."""
+    from kiosk.lessons.installed import packs_dir
+
+    (scratch_dir / "cache").symlink_to(paths.cache_dir(data_dir), target_is_directory=True)
+    if packs_dir(data_dir).is_dir():
+        packs_dir(scratch_dir).symlink_to(packs_dir(data_dir), target_is_directory=True)
+    if paths.config_path(data_dir).is_file():
+        shutil.copyfile(paths.config_path(data_dir), paths.config_path(scratch_dir))
+    db = connect(paths.db_path(scratch_dir))
+    accounts.create_account(db, name="Admin", role="admin", pin=SHOT_PIN)
+    accounts.create_account(db, name=SHOT_VOLUNTEER, role="volunteer", pin=SHOT_PIN)
+    db.conn.close()
+    return scratch_dir
+
+
+def _shoot_size(app, scratch_dir: Path, out: Path, languages, width: int, height: int,
+                errors: list) -> list[Path]:
+    from kiosk.ui.app import build_window
+
+    written: list[Path] = []
+    for language in languages:
+        window, worker = build_window(scratch_dir)
+        try:
+            folder = out / f"{width}x{height}" / language
+            folder.mkdir(parents=True, exist_ok=True)
+            written += _shoot_all(app, window, folder, language, width, height)
+        finally:
+            window.unlock_and_close()
+            worker.shutdown()
+            window.deleteLater()
+        if errors:
+            raise ScreenshotFailed(f"{type(errors[0]).__name__}: {errors[0]}")
     return written
 
 
@@ -125,15 +162,18 @@ def _shoot_volunteer(app, window, language: str, shoot) -> None:
     window._show(panel)
     _wait_for_worker(app, window)
     shoot("volunteer-sign-in")
-    names = list(panel.sign_in.name_buttons)
-    if not names:
-        return
-    panel.sign_in.name_buttons[names[-1]].click()
+    name = next((b for b in panel.sign_in.name_buttons.values()
+                 if b.text() == SHOT_VOLUNTEER), None)
+    if name is None:
+        raise ScreenshotFailed("the sign-in screen does not list the sample volunteer")
+    name.click()
     shoot("volunteer-pin")
     for digit in SHOT_PIN:
         panel.sign_in.pad.keys[digit].click()
     panel.sign_in.pad.ok.click()
     _wait_for_worker(app, window)
+    if panel.account is None:
+        raise ScreenshotFailed("the sample volunteer could not sign in")
     shoot("volunteer-today-empty")
     panel.today.new.click()
     panel.form.age.choose("60-74")

@@ -90,11 +90,20 @@ def style_sheet(text_size: str, high_contrast: bool) -> str:
                           border: 3px solid {p.border}; border-radius: 10px; padding: 4px;
                           min-height: 56px; }}
     QLabel[role="error"] {{ color: {p.warning_text}; font-weight: bold; }}
+    QFrame[role="dialog"] {{ background: {p.background}; border: 5px solid {p.border};
+                             border-radius: 18px; }}
+    QPushButton[role="cue"] {{ background: {p.tip_bg}; border: 2px dashed {p.border};
+                               font-weight: bold; font-size: {small}pt; min-height: 0px;
+                               padding: 4px 12px; }}
+    QLabel[role="instruction"] {{ font-size: {body + 2}pt; font-weight: bold; }}
     QFrame[role="bar"] {{ background: {p.surface}; border-bottom: 2px solid {p.border}; }}
+    QFrame[role="bar"] QPushButton {{ font-size: {small}pt; padding: 6px 12px; }}
+    QFrame[role="bar"] QPushButton:focus {{ padding: 5px 11px; }}
+    QFrame[role="bar"] QPushButton[role="help"] {{ font-size: {body}pt; }}
     QPushButton {{ min-height: {TOUCH_MIN_PX}px; min-width: {TOUCH_MIN_PX}px; padding: 6px 20px;
                    border-radius: 12px; border: 3px solid {p.border}; background: {p.surface};
                    color: {p.text}; }}
-    QPushButton:focus {{ border: 4px solid {p.accent}; }}
+    QPushButton:focus {{ border: 4px solid {p.accent}; padding: 5px 19px; }}
     QPushButton:pressed {{ background: {p.border}; color: {p.background}; }}
     QPushButton[role="primary"] {{ background: {p.primary}; color: {p.on_primary};
                                    border-color: {p.primary}; font-weight: bold; }}

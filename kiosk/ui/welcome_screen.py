@@ -27,8 +27,14 @@ class WelcomeScreen(Screen):
         self.contrast = button("", self)
         self.admin = button("", self, "quiet")
         self.volunteer = button("", self, "quiet")
-        self.notice = label("", self, "small", plain=False)
-        self.sync_note = label("", self, "small", plain=False)
+        self.point = label("", self, "heading", centered=True)
+        # Admin information (lessons that failed to load, records not yet at the hub) is kept
+        # for the admin screens and tests but never shown on this public screen.
+        self.notice = label("", self, "small")
+        self.sync_note = label("", self, "small")
+        self.notice.hide()
+        self.sync_note.hide()
+        self.help_point = ""
 
         options = QHBoxLayout()
         options.setSpacing(16)
@@ -36,13 +42,12 @@ class WelcomeScreen(Screen):
         options.addWidget(self.text_size)
         options.addWidget(self.contrast)
         options.addStretch(1)
-        options.addWidget(self.notice)
-        options.addWidget(self.sync_note)
         options.addWidget(self.volunteer)
         options.addWidget(self.admin)
         layout = column(self, margins=40, spacing=24)
         layout.addStretch(1)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.point)
         layout.addWidget(self.title)
         layout.addWidget(self.body)
         layout.addSpacing(16)
@@ -64,6 +69,9 @@ class WelcomeScreen(Screen):
     def refresh(self, language: str) -> None:
         self.subtitle.setText(ui_text("app.name", language) + " • "
                               + ui_text("welcome.subtitle", language))
+        self.point.setText(ui_text("welcome.point", language, name=self.help_point)
+                           if self.help_point else "")
+        self.point.setVisible(bool(self.help_point))
         self.title.setText(ui_text("welcome.title", language))
         self.body.setText(ui_text("welcome.body", language))
         self.start.setText(ui_text("welcome.start", language))
@@ -74,9 +82,9 @@ class WelcomeScreen(Screen):
         self.volunteer.setText(ui_text("volunteer.button", language))
 
     def set_sync_note(self, text: str) -> None:
-        """How many records are not yet at the ward hub (empty when all are), shown small."""
+        """How many records are not yet at the ward hub (empty when all are); not shown."""
         self.sync_note.setText(text)
 
     def set_admin_notice(self, text: str) -> None:
-        """A short notice for the admin (e.g. lessons that failed to load), shown small."""
+        """A short notice for the admin (e.g. lessons that failed to load); not shown."""
         self.notice.setText(text)

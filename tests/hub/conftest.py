@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from kiosk.db import connect
 from kiosk.hub.api import create_app
 from kiosk.hub.database import normalise_url, open_engine
-from kiosk.hub.devices import make_code
+from kiosk.hub.devices import make_code, redeem_code
 from kiosk.hub.keys import HubKeys, generate
 from kiosk.lesson_runs import start_run, update_run
 from kiosk.sync.client import HubClient
@@ -66,7 +66,7 @@ class LiveHub:
     packs_dir: Path
 
     def code(self, point: str = "Nhà văn hóa tổ 5") -> str:
-        return make_code(self.engine, point)["code"]
+        return make_code(self.engine, point, keys=self.keys)["code"]
 
 
 @pytest.fixture
@@ -127,8 +127,30 @@ def enrolled(db, hub: LiveHub, point: str = "Nhà văn hóa tổ 5"):
     return enroll(db, hub.url, hub.code(point))
 
 
+def enrolled_offline(db, engine, keys: HubKeys, point: str = "Nhà văn hóa tổ 5"):
+    """Enroll ``db``'s kiosk straight into the hub database behind ``engine`` (no server), as
+    the network enrollment would: its own key pair, the hub's keys pinned. Returns the
+    enrollment."""
+    from kiosk.db import device_id, now_iso
+    from kiosk.sync import identity
+    from kiosk.sync.enroll import Enrollment, store_enrollment
+
+    key = identity.new_key()
+    granted = redeem_code(engine, make_code(engine, point, keys=keys)["code"], device_id(db),
+                          identity.public_text(key))
+    public = keys.public()
+    found = Enrollment(hub_url="http://127.0.0.1:9", hub_id=public["hub_id"],
+                       device_token=granted["token"], signing_key=public["signing_key"],
+                       encryption_key=public["encryption_key"], point=granted["point"],
+                       enrolled_at=now_iso(), device_key=identity.key_text(key))
+    store_enrollment(db, found)
+    return found
+
+
 def client_via(db, url: str, timeout: float = 5.0) -> HubClient:
     """A client with ``db``'s enrollment that talks to ``url`` (e.g. a fault proxy)."""
+    from kiosk.sync.identity import ensure_key
+
     found = enrollment(db)
     return HubClient(url, token=found.device_token, hub_id=found.hub_id,
-                     signing_key=found.signing_key, timeout=timeout)
+                     signing_key=found.signing_key, timeout=timeout, device_key=ensure_key(db))

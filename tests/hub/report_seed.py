@@ -30,6 +30,7 @@ from kiosk.journal import stored_time
 from kiosk.sync.bundle import write_bundle
 from kiosk.sync.enroll import client_for, enroll
 from kiosk.sync.push import sync_round
+from tests.hub.conftest import enrolled_offline
 
 HANOI = timezone(timedelta(hours=7))
 P5, P9, PM = "Nhà văn hóa tổ 5", "Nhà văn hóa tổ 9", "Điểm lưu động"
@@ -136,6 +137,8 @@ def _seed_kiosk_a(hub, make_kiosk, clock):
 
 def _seed_kiosk_b(hub, make_kiosk, clock, tmp_path) -> str:
     db, _ = make_kiosk("kiosk-b")
+    # enrolled at the ward office for P9, then sends by USB only: a bundle names no help point
+    enrolled_offline(db, hub.engine, hub.keys, point=P9)
     volunteer = accounts.create_account(db, name="Minh", role="volunteer", pin="1357")["id"]
     _session(db, volunteer, at(3, 10, 8), "75+",
              [svc("vneid", "logged_in", "document_added"),

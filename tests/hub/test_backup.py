@@ -111,8 +111,8 @@ def test_backup_while_serving_then_restore_elsewhere_and_sync_on(kind, tmp_path)
     first, _ = kiosk(tmp_path, "kiosk-a")
     second, second_dir = kiosk(tmp_path, "kiosk-b")
     with serving(engine, keys, old_dir / "packs") as url:
-        enroll(first, url, make_code(engine, "Tổ 1")["code"])
-        enroll(second, url, make_code(engine, "Tổ 2")["code"])
+        enroll(first, url, make_code(engine, "Tổ 1", keys=keys)["code"])
+        enroll(second, url, make_code(engine, "Tổ 2", keys=keys)["code"])
         add_records(first, 40, revisions=2)
         with client_for(first) as client:
             assert sync_round(first, client).unsent == 0

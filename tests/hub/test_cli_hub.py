@@ -21,7 +21,7 @@ def test_enroll_code_json_shape(tmp_path, hub_db_url):
     result = _hub("enroll-code", "--point", "Tổ 9", "--json", tmp_path=tmp_path, db_url=hub_db_url)
     assert result.returncode == 0, result.stderr
     made = json.loads(result.stdout)
-    assert {"code", "expires_at"} <= set(made) and len(made["code"]) == 14
+    assert {"code", "expires_at"} <= set(made) and len(made["code"]) == 24
 
 
 def test_a_bad_database_address_is_plain_words(tmp_path):

@@ -15,7 +15,7 @@ from kiosk.hub.devices import redeem_code
 from kiosk.hub.schema import lesson_packs, records
 from kiosk.sync.bundle import write_bundle
 
-from tests.hub.conftest import add_records
+from tests.hub.conftest import add_records, enrolled_offline
 from tests.hub.dashboard_helpers import dashboard_app, lesson_zip, signed_in
 
 
@@ -30,7 +30,7 @@ def test_an_admin_makes_an_enrollment_code_that_a_kiosk_can_use(admin, hub_engin
     page = client.post("/dashboard/kiosks", data={"point": "Nhà văn hóa tổ 7", "hours": "2",
                                                   "csrf": token})
     assert page.status_code == 200
-    code = re.search(r'data-k="code">([A-Z2-9-]{14})<', page.text).group(1)
+    code = re.search(r'data-k="code">([A-Z2-9-]{24})<', page.text).group(1)
     assert "Nhà văn hóa tổ 7" in page.text
     granted = redeem_code(hub_engine, code, "0190f0e0-0000-7000-8000-000000000001")
     assert granted["point"] == "Nhà văn hóa tổ 7"
@@ -40,10 +40,11 @@ def test_an_admin_makes_an_enrollment_code_that_a_kiosk_can_use(admin, hub_engin
     assert bad.status_code == 400 and "tên điểm hỗ trợ" in bad.text
 
 
-def test_an_admin_imports_usb_bundles_once_and_sees_refusals(admin, hub_engine, make_kiosk,
-                                                            tmp_path):
+def test_an_admin_imports_usb_bundles_once_and_sees_refusals(admin, hub_engine, hub_keys,
+                                                            make_kiosk, tmp_path):
     client, token = admin
     db, _ = make_kiosk()
+    enrolled_offline(db, hub_engine, hub_keys)
     add_records(db, 25)
     bundle = write_bundle(db, tmp_path, help_point="Tổ 9").path
     data = bundle.read_bytes()

@@ -108,16 +108,19 @@ def test_sign_in_filter_and_download_the_workbook(live_hub, browser, tmp_path):
     for key in ("people_helped", "elderly_helped", "services", "lesson_runs", "help_requests"):
         assert lines[report_label(key)][0] == totals[key], key
     assert abs(lines[report_label("satisfaction_rate")][0] - totals["satisfaction_rate"]) < 1e-4
-    _admin_uploads(page, live_hub.url, tmp_path, shots)
+    _admin_uploads(page, live_hub, tmp_path, shots)
     _screenshots(page, live_hub.url, shots)
 
 
-def _admin_uploads(page, url: str, tmp_path: Path, shots: Path) -> None:
-    """Publish a lesson zip and import a USB bundle through the browser's own file uploads."""
+def _admin_uploads(page, hub, tmp_path: Path, shots: Path) -> None:
+    """Publish a lesson zip and import a USB bundle (from a kiosk enrolled with ``hub``) through
+    the browser's own file uploads."""
     from kiosk.db import connect
     from kiosk.sync.bundle import write_bundle
 
-    from tests.hub.conftest import add_records
+    from tests.hub.conftest import add_records, enrolled_offline
+
+    url = hub.url
     from tests.hub.dashboard_helpers import lesson_zip
 
     archive = tmp_path / "bai-hoc-thang-6.zip"
@@ -130,6 +133,7 @@ def _admin_uploads(page, url: str, tmp_path: Path, shots: Path) -> None:
 
     (tmp_path / "usb-kiosk").mkdir()
     db = connect(tmp_path / "usb-kiosk" / "kiosk.db")
+    enrolled_offline(db, hub.engine, hub.keys, point="Nhà văn hóa tổ 9")
     add_records(db, 30)
     bundle = write_bundle(db, tmp_path, help_point="Nhà văn hóa tổ 9").path
     db.conn.close()

@@ -13,7 +13,7 @@ from kiosk.sync.bundle import write_bundle
 from kiosk.sync.enroll import client_for
 from kiosk.sync.push import sync_round
 
-from tests.hub.conftest import add_records, enrolled
+from tests.hub.conftest import add_records, enrolled, enrolled_offline
 
 
 def _count(engine) -> int:
@@ -26,8 +26,9 @@ def _one(report):
     return item
 
 
-def test_an_unenrolled_kiosks_bundle_imports_once(hub_engine, hub_keys, make_kiosk, tmp_path):
+def test_an_enrolled_kiosks_bundle_imports_once(hub_engine, hub_keys, make_kiosk, tmp_path):
     db, _ = make_kiosk()
+    enrolled_offline(db, hub_engine, hub_keys)
     add_records(db, 50, revisions=2)
     bundle = write_bundle(db, tmp_path).path
     first = _one(import_bundles(hub_engine, hub_keys, [bundle]))
@@ -101,12 +102,11 @@ def _rechecksummed(change):
 
 
 @pytest.mark.parametrize("damage, enroll_first", [
-    (damage, enroll_first) for damage in ("truncated", "altered", "unknown_version", "not_a_bundle")
-    for enroll_first in (False, True)] + [("resealed", True)])  # resealed: AEAD only
+    (damage, True) for damage in ("truncated", "altered", "unknown_version", "not_a_bundle")]
+    + [("resealed", True)])  # resealed: AEAD only
 def test_a_bad_bundle_is_refused_whole(live_hub, make_kiosk, tmp_path, damage, enroll_first):
     db, _ = make_kiosk()
-    if enroll_first:
-        enrolled(db, live_hub)
+    enrolled(db, live_hub)
     add_records(db, 60)
     good = write_bundle(db, tmp_path).path
     bad = tmp_path / "bad.hpb"
@@ -117,7 +117,7 @@ def test_a_bad_bundle_is_refused_whole(live_hub, make_kiosk, tmp_path, damage, e
     elif damage == "resealed":
         _rewrite(good, bad, _rechecksummed(_flip_middle))
     elif damage == "unknown_version":
-        _rewrite(good, bad, lambda n, d: (n, d.replace(b'"format_version": 1',
+        _rewrite(good, bad, lambda n, d: (n, d.replace(b'"format_version": 2',
                                                        b'"format_version": 99')))
     else:
         bad.write_bytes(b"PK\x03\x04 nothing useful here" * 20)
@@ -129,10 +129,15 @@ def test_a_bad_bundle_is_refused_whole(live_hub, make_kiosk, tmp_path, damage, e
 
 
 def test_import_json_from_the_command_line(hub_db_url, make_kiosk, tmp_path, capsys):
+    from kiosk.hub.site import open_hub
+
     db, _ = make_kiosk()
+    hub = ["--db", hub_db_url, "--data-dir", str(tmp_path / "hub")]
+    opened = open_hub(hub_db_url, str(tmp_path / "hub"))
+    enrolled_offline(db, opened.engine, opened.keys)
+    opened.engine.dispose()
     add_records(db, 5)
     bundle = write_bundle(db, tmp_path).path
-    hub = ["--db", hub_db_url, "--data-dir", str(tmp_path / "hub")]
     assert hub_main(["import", str(bundle), "--json", *hub]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["totals"] == {"new": 5, "already_present": 0, "updated": 0, "refused": 0,

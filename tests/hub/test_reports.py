@@ -148,7 +148,9 @@ def test_the_migration_rebuilds_the_projections_from_the_records(seeded):
                       "report_help_requests"):
             connection.execute(text(f"DROP TABLE {table}"))
         connection.execute(text("DELETE FROM hub_schema_version WHERE version > 1"))
-    assert migrations.upgrade(seeded.engine) == migrations.LATEST
+        connection.execute(text("DROP TABLE alembic_version"))  # as a release before Alembic
+    # later revisions' tables and columns are still there: rebuild only what the baseline does
+    assert migrations.upgrade(seeded.engine, to="0001_baseline") == "0001_baseline"
     after = _report(seeded.engine, MARCH)
     assert after == before
 

@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from kiosk.hub.api import create_app
-from kiosk.hub.devices import make_code
+from kiosk.hub.devices import make_code, redeem_code
 from kiosk.hub.keys import generate
 from kiosk.ids import uuid7
+from kiosk.sync import identity
 
 
 @pytest.fixture
@@ -20,12 +21,29 @@ def api(hub_engine, hub_keys, tmp_path):
     return TestClient(create_app(hub_engine, hub_keys, packs_dir=tmp_path))
 
 
+KEYS = {}  # device id -> its private key, for signing its batches
+
+
 def _enroll(api, engine, device=None):
     device = device or uuid7()
+    KEYS[device] = identity.new_key()
     answer = api.post("/api/v1/enroll", json={"code": make_code(engine, "Tổ 1")["code"],
-                                              "device_id": device})
+                                              "device_id": device,
+                                              "public_key": identity.public_text(KEYS[device])})
     assert answer.status_code == 200, answer.text
     return device, {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def _signed(device, body: bytes, headers: dict) -> dict:
+    """``headers`` plus ``device``'s signature of ``body`` (as a kiosk sends it)."""
+    key = KEYS[device]
+    return {**headers, "X-Kiosk-Signature": identity.sign(key, identity.BATCH, body),
+            "X-Kiosk-Key": identity.public_text(key)}
+
+
+def _post(api, device, batch, headers):
+    body = json.dumps(batch).encode()
+    return api.post("/api/v1/batches", content=body, headers=_signed(device, body, headers))
 
 
 def _batch(device, record_device=None, seq=1):
@@ -53,10 +71,10 @@ def test_no_token_or_a_bad_token_is_401(api, hub_engine):
 def test_a_token_writing_another_devices_records_is_403(api, hub_engine):
     mine, headers = _enroll(api, hub_engine)
     other, _ = _enroll(api, hub_engine)
-    answer = api.post("/api/v1/batches", json=_batch(other), headers=headers)
+    answer = _post(api, mine, _batch(other), headers)
     assert answer.status_code == 403 and answer.json()["error"] == "wrong_device"
-    smuggled = api.post("/api/v1/batches", json=_batch(mine, record_device=other),
-                        headers=headers)  # inside its own batch: refused, never stored
+    smuggled = _post(api, mine, _batch(mine, record_device=other),
+                     headers)  # inside its own batch: refused, never stored
     assert smuggled.status_code == 200
     assert smuggled.json()["refused"] == [{"seq": 1, "reason":
                                            "the record belongs to another device"}]
@@ -64,14 +82,19 @@ def test_a_token_writing_another_devices_records_is_403(api, hub_engine):
 
 
 def test_used_expired_and_unknown_codes_are_refused(api, hub_engine):
+    key = identity.public_text(identity.new_key())
     code = make_code(hub_engine, "Tổ 2")["code"]
-    assert api.post("/api/v1/enroll", json={"code": code, "device_id": uuid7()}).status_code == 200
-    used = api.post("/api/v1/enroll", json={"code": code, "device_id": uuid7()})
+    assert api.post("/api/v1/enroll", json={"code": code, "device_id": uuid7(),
+                                            "public_key": key}).status_code == 200
+    used = api.post("/api/v1/enroll", json={"code": code, "device_id": uuid7(),
+                                            "public_key": key})
     assert used.status_code == 403 and used.json()["error"] == "code_used"
     expired = make_code(hub_engine, "Tổ 3", lifetime=timedelta(seconds=-1))["code"]
-    answer = api.post("/api/v1/enroll", json={"code": expired, "device_id": uuid7()})
+    answer = api.post("/api/v1/enroll", json={"code": expired, "device_id": uuid7(),
+                                              "public_key": key})
     assert answer.status_code == 403 and answer.json()["error"] == "code_expired"
-    answer = api.post("/api/v1/enroll", json={"code": "NOPE-NOPE-NOPE", "device_id": uuid7()})
+    answer = api.post("/api/v1/enroll", json={"code": "NOPE-NOPE-NOPE", "device_id": uuid7(),
+                                              "public_key": key})
     assert answer.status_code == 403 and answer.json()["error"] == "code_unknown"
 
 
@@ -79,7 +102,9 @@ def test_tokens_and_codes_are_kept_hashed(api, hub_engine):
     from sqlalchemy import text
 
     code = make_code(hub_engine, "Tổ 4")["code"]
-    token = api.post("/api/v1/enroll", json={"code": code, "device_id": uuid7()}).json()["token"]
+    key = identity.public_text(identity.new_key())
+    token = api.post("/api/v1/enroll", json={"code": code, "device_id": uuid7(),
+                                             "public_key": key}).json()["token"]
     with hub_engine.connect() as connection:
         dump = json.dumps([list(map(str, row)) for table in ("devices", "enroll_codes")
                            for row in connection.execute(text(f"SELECT * FROM {table}"))])
@@ -91,7 +116,9 @@ def test_acknowledgements_are_signed_and_gzip_is_accepted(api, hub_engine, hub_k
     import base64
 
     device, headers = _enroll(api, hub_engine)
-    body = gzip.compress(json.dumps(_batch(device)).encode())
+    plain = json.dumps(_batch(device)).encode()
+    headers = _signed(device, plain, headers)
+    body = gzip.compress(plain)
     answer = api.post("/api/v1/batches", content=body,
                       headers={**headers, "Content-Encoding": "gzip"})
     assert answer.status_code == 200 and answer.json()["new"] == 1
@@ -107,7 +134,7 @@ def test_malformed_batches_are_4xx_and_store_nothing(api, hub_engine):
     for bad in (b"not json", b"[]", json.dumps({"device_id": device}).encode(),
                 json.dumps({**_batch(device), "first_seq": 5}).encode(),
                 json.dumps({**_batch(device), "records": [{"seq": "x"}]}).encode()):
-        answer = api.post("/api/v1/batches", content=bad, headers=headers)
+        answer = api.post("/api/v1/batches", content=bad, headers=_signed(device, bad, headers))
         assert 400 <= answer.status_code < 500, (bad, answer.text)
 
 
@@ -127,8 +154,9 @@ def schema_app(tmp_path):
     app = create_app(engine, keys, packs_dir=tmp_path)
     code = make_code(engine, "fuzz")["code"]
     device = uuid7()
-    token = TestClient(app).post("/api/v1/enroll", json={"code": code, "device_id": device})
-    yield app, token.json()["token"], device
+    # enrolled as a kiosk from before device keys: its unsigned batches are still stored
+    token = redeem_code(engine, code, device)["token"]
+    yield app, token, device
     engine.dispose()
 
 

@@ -6,6 +6,7 @@ import pytest
 from kiosk.hub.stats import device_stats
 from kiosk.sync.client import NOT_THE_HUB, HubClient, NotConnected
 from kiosk.sync.enroll import EnrollFailed, client_for, enroll, enrollment
+from kiosk.sync.identity import hub_fingerprint
 from kiosk.sync.push import set_aside_rows, sync_round, sync_state
 
 from tests.hub.conftest import add_records, enrolled
@@ -22,8 +23,9 @@ def test_enroll_pins_the_hub_keys_and_a_code_works_once(live_hub, make_kiosk):
     other, _ = make_kiosk("b")
     with pytest.raises(EnrollFailed, match="already been used"):
         enroll(other, live_hub.url, code)
+    unknown = "AAAA-BBBB-CC" + hub_fingerprint(live_hub.keys.public()["signing_key"])
     with pytest.raises(EnrollFailed, match="not known"):
-        enroll(other, live_hub.url, "AAAA-BBBB-CCCC")
+        enroll(other, live_hub.url, unknown)
     assert enrollment(other) is None
 
 

@@ -20,7 +20,7 @@ from kiosk.hub.dashboard.admin_view import (UploadError, import_body, kiosks_bod
                                             safe_name, temporary_folder, unpack_lessons)
 from kiosk.hub.dashboard.render import t
 from kiosk.hub.dashboard.web import Refused, Web
-from kiosk.hub.devices import make_code
+from kiosk.hub.enrollment import MAX_POINT_CHARS, EnrollError, make_code, reenroll
 from kiosk.hub.imports import import_bundles
 from kiosk.hub.packs import PublishError, publish
 from kiosk.hub.schema import lesson_packs
@@ -51,18 +51,44 @@ def add_routes(router: APIRouter, web: Web) -> None:
         return await run_in_threadpool(_made_code, request, context, dict(form))
 
     def _made_code(request, context, form: dict) -> Response:
-        point = str(form.get("point", "")).strip()[:200]
+        point = str(form.get("point", "")).strip()
         try:
             hours = float(form.get("hours") or 24)
         except ValueError:
             hours = 0
         made, error = None, None
-        if not point:
+        if not point or len(point) > MAX_POINT_CHARS:
             error = "point_needed"
         elif not 1 <= hours <= 168:
             error = "bad_hours"
         else:
-            made = make_code(web.engine, point, lifetime=timedelta(hours=hours))
+            try:
+                made = make_code(web.engine, point, keys=web.keys,
+                                 lifetime=timedelta(hours=hours))
+            except EnrollError:
+                error = "point_needed"
+        body = kiosks_body(web.engine, context.lang, context.csrf, admin=True, made=made,
+                           error=error)
+        return web.html(request, context, body, title=t(context.lang, "nav.kiosks"),
+                        active="kiosks", status=400 if error else 200)
+
+    @router.post("/dashboard/kiosks/reenroll")
+    async def reenroll_kiosk(request: Request) -> Response:
+        context = await run_in_threadpool(web.context, request)
+        web.check_origin(request)
+        if not context.user.is_admin:
+            raise Refused(403, "admins_only")
+        form = await request.form(max_files=0, max_fields=10)
+        web.check_post(request, context, form.get("csrf"), admin=True)
+        return await run_in_threadpool(_reenrolled, request, context,
+                                       str(form.get("device_id", ""))[:64])
+
+    def _reenrolled(request, context, device: str) -> Response:
+        made, error = None, None
+        try:
+            made = {**reenroll(web.engine, device, keys=web.keys), "device_id": device}
+        except EnrollError:
+            error = "unknown_device"
         body = kiosks_body(web.engine, context.lang, context.csrf, admin=True, made=made,
                            error=error)
         return web.html(request, context, body, title=t(context.lang, "nav.kiosks"),

@@ -39,8 +39,10 @@ def kiosks_body(engine, lang: str, csrf: str, *, admin: bool, made: dict | None 
     if error:
         parts.append(notice(t(lang, error), "bad"))
     if made:
+        intro = (t(lang, "reenroll_done", device=made["device_id"], point=made["point"])
+                 if made.get("device_id") else t(lang, "code_for", point=made["point"]))
         parts.append(f'<section class="code-made" role="status">'
-                     f'<p>{esc(t(lang, "code_for", point=made["point"]))}</p>'
+                     f'<p>{esc(intro)}</p>'
                      f'<p class="code" data-k="code">{esc(made["code"])}</p>'
                      f'<p>{esc(t(lang, "code_expires", when=moment(made["expires_at"], lang)))}'
                      f"</p></section>")
@@ -51,7 +53,7 @@ def kiosks_body(engine, lang: str, csrf: str, *, admin: bool, made: dict | None 
             f'<form class="card" method="post" action="/dashboard/kiosks">{hidden_csrf(csrf)}'
             f'{_card_heading(lang, "new_code")}'
             f'<label>{esc(t(lang, "point"))}<input name="point" list="points" required '
-            f'maxlength="200"></label><datalist id="points">{options}</datalist>'
+            f'maxlength="120"></label><datalist id="points">{options}</datalist>'
             f'<label>{esc(t(lang, "valid_hours"))}<input name="hours" type="number" min="1" '
             f'max="168" value="24" required></label>'
             f'<button type="submit">{esc(t(lang, "make_code"))}</button></form>')
@@ -62,12 +64,21 @@ def kiosks_body(engine, lang: str, csrf: str, *, admin: bool, made: dict | None 
              f'<td class="num{" warn" if row.get("unsent") else ""}">'
              f"{esc(number(row.get('unsent'), lang))}</td>",
              f'<td class="{"warn" if row["clock_off"] else ""}">'
-             f"{esc(_clock(row, lang))}</td>"] for row in devices]
-    parts.append(table(t(lang, "devices"), [t(lang, "col.point"), t(lang, "col.device"),
-                                            t(lang, "col.enrolled"), t(lang, "col.last_seen"),
-                                            t(lang, "col.unsent"), t(lang, "col.clock")], rows,
-                       css="devices", empty=t(lang, "no_devices"), numeric=[4]))
+             f"{esc(_clock(row, lang))}</td>"] + ([_reenroll_cell(row, lang, csrf)] if admin else [])
+            for row in devices]
+    headers = [t(lang, "col.point"), t(lang, "col.device"), t(lang, "col.enrolled"),
+               t(lang, "col.last_seen"), t(lang, "col.unsent"), t(lang, "col.clock")]
+    parts.append(table(t(lang, "devices"), headers + ([t(lang, "col.reenroll")] if admin else []),
+                       rows, css="devices", empty=t(lang, "no_devices"), numeric=[4]))
     return "".join(parts)
+
+
+def _reenroll_cell(row: dict, lang: str, csrf: str) -> str:
+    """An admin's button revoking a kiosk and making a code bound to it."""
+    return (f'<td><form method="post" action="/dashboard/kiosks/reenroll">{hidden_csrf(csrf)}'
+            f'<input type="hidden" name="device_id" value="{esc(row["device_id"])}">'
+            f'<button type="submit" title="{esc(t(lang, "reenroll_hint"))}">'
+            f'{esc(t(lang, "reenroll"))}</button></form></td>')
 
 
 def _card_heading(lang: str, key: str) -> str:

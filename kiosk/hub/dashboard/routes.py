@@ -81,7 +81,8 @@ def _router(web: Web) -> APIRouter:
             return _sign_in(request, context, next_path, "form_expired", 403)
         name, password = str(form.get("name", "")), str(form.get("password", ""))
         try:
-            user = authenticate(web.engine, web.throttle, name, password)
+            user = authenticate(web.engine, web.throttle, name, password,
+                                address=request.client.host if request.client else "")
         except Locked as locked:
             minutes = max(1, round(locked.seconds / 60))
             return _sign_in(request, context, next_path, "locked", 429, n=minutes)

@@ -5,9 +5,8 @@ A password is kept only as an scrypt hash with its own random 16-byte salt
 passwords give different hashes. Checking a password costs about as much as making one, and a
 name that does not exist costs the same, so timing does not tell which names exist.
 
-Repeated wrong passwords for one name lock that name for a while (``Throttle``): the
-``FREE_TRIES``-th failure in a row locks it for ``FIRST_LOCK_S``, each further failure twice as
-long, up to ``MAX_LOCK_S``.
+Repeated wrong passwords lock a name from one client address, or the address, for a while:
+see ``kiosk.hub.dashboard.sign_in_throttle`` (counts kept in the hub database).
 """
 
 from __future__ import annotations
@@ -15,8 +14,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 
@@ -24,7 +23,10 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.hub.database import now_iso, write_transaction
+from kiosk.hub.dashboard.sign_in_throttle import Locked, Throttle  # noqa: F401 (re-exported)
 from kiosk.hub.schema import settings, users
+
+log = logging.getLogger(__name__)
 
 ROLES = ("viewer", "admin")
 MIN_PASSWORD = 8
@@ -32,9 +34,6 @@ MAX_PASSWORD = 1024
 NAME_MAX = 100
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # about 32 MiB and 0.1 s per hash
 _MAXMEM = 64 * 1024 * 1024
-FREE_TRIES = 5
-FIRST_LOCK_S = 30.0
-MAX_LOCK_S = 15 * 60.0
 _ENDED = "dashboard.sessions_ended:"  # hub_settings key prefix, + user name
 
 
@@ -149,58 +148,29 @@ def list_users(engine: Engine) -> list[User]:
         return [User(row.name, row.role) for row in rows]
 
 
-class Locked(Exception):
-    """Too many wrong passwords for this name: ``seconds`` until it may try again."""
+def authenticate(engine: Engine, throttle: Throttle, name: str, password: str, *,
+                 address: str = "") -> User | None:
+    """The user if ``password`` is theirs, else ``None`` (counted as a failure of ``name`` from
+    client ``address``, and logged without the password).
 
-    def __init__(self, seconds: float):
-        self.seconds = max(1, int(seconds + 0.999))
-        super().__init__(f"locked for {self.seconds} s")
-
-
-class Throttle:
-    """Counts wrong passwords per user name (in this process) and locks a name at the
-    ``FREE_TRIES``-th failure in a row. A right password clears the count. Thread-safe."""
-
-    def __init__(self, clock=time.monotonic):
-        self._clock, self._lock = clock, threading.Lock()
-        self._failures: dict[str, tuple[int, float]] = {}  # name: (failures, locked until)
-
-    def check(self, name: str) -> None:
-        """Raises ``Locked`` while ``name`` is locked."""
-        with self._lock:
-            _, until = self._failures.get(name.casefold(), (0, 0.0))
-        if until > self._clock():
-            raise Locked(until - self._clock())
-
-    def failed(self, name: str) -> None:
-        with self._lock:
-            key = name.casefold()
-            failures = self._failures.get(key, (0, 0.0))[0] + 1
-            extra = failures - FREE_TRIES + 1
-            until = (self._clock() + min(MAX_LOCK_S, FIRST_LOCK_S * 2 ** (extra - 1))
-                     if extra > 0 else 0.0)
-            self._failures[key] = (failures, until)
-            if len(self._failures) > 10_000:  # bounded: forget the oldest names
-                self._failures.pop(next(iter(self._failures)))
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name.casefold(), None)
-
-
-def authenticate(engine: Engine, throttle: Throttle, name: str, password: str) -> User | None:
-    """The user if ``password`` is theirs, else ``None`` (counted as a failure for ``name``).
-
-    Raises ``Locked`` (without checking the password) while the name is locked.
+    Raises ``Locked`` (without checking the password) while the name from this address, or the
+    address, is locked.
     """
     name = name.strip()[:NAME_MAX]
-    throttle.check(name)
+    try:
+        throttle.check(engine, name, address)
+    except Locked:
+        log.warning("dashboard sign-in refused while locked, from %s", address or "unknown")
+        raise
     found = get_user(engine, name) if name else None
     stored = found[1] if found else _dummy_hash()
     if password_matches(password[:MAX_PASSWORD], stored) and found:
-        throttle.succeeded(name)
+        throttle.succeeded(engine, name, address)
         return found[0]
-    throttle.failed(name)
+    in_a_row = throttle.failed(engine, name, address)
+    # an unknown name may be a password typed in the wrong field: it is not logged
+    log.warning("dashboard sign-in failed for %s from %s (%d in a row)",
+                repr(name) if found else "an unknown name", address or "unknown", in_a_row)
     return None
 
 
