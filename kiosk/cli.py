@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -83,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--once", action="store_true", help="one round, then exit (0: all sent)")
     sync.add_argument("--json", action="store_true")
     sync.set_defaults(handler=_sync)
+
+    autostart = commands.add_parser("autostart", help="start the full-screen kiosk at login")
+    switch = autostart.add_mutually_exclusive_group(required=True)
+    switch.add_argument("--enable", action="store_true", help="register it for this user")
+    switch.add_argument("--disable", action="store_true", help="remove the registration")
+    autostart.set_defaults(handler=_autostart)
     return parser
 
 
@@ -307,3 +314,29 @@ def _say(key: str, **values) -> str:
     from kiosk.locale import ui_text
 
     return f"{ui_text(key, 'vi', **values)}\n{ui_text(key, 'en', **values)}"
+
+
+def _autostart(args) -> int:
+    from kiosk import autostart
+
+    if args.disable:
+        removed = autostart.disable()
+        print(f"removed {removed}" if removed else "autostart was not enabled: nothing to remove")
+        return 0
+    # A data folder chosen by option or environment is written into the entry: the login
+    # session will not have the environment variable.
+    chosen = args.data_dir or os.environ.get("KIOSK_DATA_DIR")
+    data = paths.data_dir(chosen) if chosen else None
+    try:
+        plan = autostart.enable(data)
+    except OSError as error:
+        print(f"cannot enable autostart: {error}", file=sys.stderr)
+        return 1
+    print(f"the kiosk will start full screen at login: {plan.path}")
+    return 0
+
+
+def gui_main() -> int:
+    """``kiosk-gui [ARGS]``: the same as ``kiosk run [ARGS]``, installed as a GUI script so that on
+    Windows the kiosk starts (from the Startup folder or a shortcut) without a console window."""
+    return main(["run", *sys.argv[1:]])

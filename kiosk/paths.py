@@ -1,18 +1,54 @@
 """Where the kiosk keeps its data, and where its bundled assets are.
 
+Everything read at run time (fonts, lessons, catalogues, styles) ships inside the ``kiosk``
+package and is found through ``importlib.resources``, so an installed wheel works wherever it
+lands, not only a source checkout.
+
 Data folders and the files holding secrets (the kiosk's database with its device token, the
 hub's database and keys) are readable by their owner only on POSIX: folders 0700, files 0600
 (``private_folder``, ``private_file``). On Windows the user profile's access rules protect them
 (README, "Security").
 """
 
+import atexit
+import contextlib
 import logging
 import os
+from importlib import resources
 from pathlib import Path
 
 APP_NAME = "kiosk"
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+
+# Holds the temporary copies ``as_file`` makes when the package is not on a real file system
+# (a zip import); they are removed when the process exits.
+_EXTRACTED = contextlib.ExitStack()
+atexit.register(_EXTRACTED.close)
+
+
+def package_path(*parts: str) -> Path:
+    """A file or folder shipped inside the ``kiosk`` package, as a real file-system path.
+
+    ``package_path("assets", "fonts")`` is the bundled fonts folder. Found with
+    ``importlib.resources``; when the package lives in a zip, the resource is extracted to a
+    temporary place that lasts until the process exits. Does not check that it exists.
+    """
+    resource = resources.files(__package__ or APP_NAME).joinpath(*parts)
+    if isinstance(resource, Path):
+        return resource
+    return _EXTRACTED.enter_context(resources.as_file(resource))
+
+
+ASSETS_DIR = package_path("assets")
 FONTS_DIR = ASSETS_DIR / "fonts"
+
+
+def font_path(name: str) -> Path:
+    """The bundled font file ``name`` (e.g. ``"NotoSans-Regular.ttf"``); raises
+    ``FileNotFoundError`` naming the file if the package was installed without it."""
+    path = FONTS_DIR / name
+    if not path.is_file():
+        raise FileNotFoundError(f"bundled font missing from the installed package: {path}")
+    return path
 
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:

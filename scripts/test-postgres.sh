@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL cluster on 127.0.0.1 for the hub's tests.
-#   source scripts/test-postgres.sh start   # installs Debian's postgresql if missing, starts a
+#   source scripts/test-postgres.sh start   # installs Debian's server programs if missing, starts a
 #                                           # cluster in a temp folder, exports KIOSK_TEST_POSTGRES_URL
 #   scripts/test-postgres.sh stop DIR       # stops it and removes the folder
 # The server runs as the "postgres" system user when this runs as root (PostgreSQL refuses root).
@@ -13,12 +13,8 @@ pg_bin() {
 }
 
 install_postgres() {
-  if [ -z "$(pg_bin)" ]; then
-    echo "Installing PostgreSQL (Debian package) for the hub's tests"
-    local sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -q
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q postgresql
-  fi
+  # Server programs only: no system cluster is created or enabled (see install-postgres.sh).
+  [ -n "$(pg_bin)" ] || bash "$(dirname "${BASH_SOURCE[0]}")/install-postgres.sh"
 }
 
 as_owner() {

@@ -136,6 +136,18 @@ def _parser() -> argparse.ArgumentParser:
     add_user.add_argument("--replace", action="store_true",
                           help="give an existing user this new password and role")
     add_user.set_defaults(handler=_user_add)
+
+    backup = commands.add_parser("backup", parents=[common],
+                                 help="a consistent copy of the database and keys, while serving")
+    backup.add_argument("--to", type=Path, required=True, metavar="DIR",
+                        help="a new (or empty) folder, outside the hub's data folder")
+    backup.add_argument("--json", action="store_true")
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser("restore", parents=[common],
+                                  help="put a backup back (new data folder, empty database)")
+    restore.add_argument("source", type=Path, metavar="DIR")
+    restore.add_argument("--json", action="store_true")
+    restore.set_defaults(handler=_restore)
     return parser
 
 
@@ -328,4 +340,34 @@ def _user_add(args) -> int:
         print(f"kiosk-hub: {error}; nothing was changed", file=sys.stderr)
         return 1
     print(f"{user.name!r} ({user.role}) can now sign in to the dashboard at http://HUB:PORT/")
+    return 0
+
+
+def _backup(args) -> int:
+    from kiosk.hub.backup import BackupError, backup_hub
+    from kiosk.hub.site import database_url, hub_data_dir
+
+    folder = hub_data_dir(getattr(args, "data_dir", None))
+    try:
+        manifest = backup_hub(database_url(folder, getattr(args, "db", None)), folder, args.to)
+    except BackupError as error:
+        print(f"kiosk-hub: {error}", file=sys.stderr)
+        return 1
+    _out(args, {"path": str(args.to), **manifest},
+         f"backup written to {args.to} ({manifest['backend']}, {len(manifest['files'])} files)")
+    return 0
+
+
+def _restore(args) -> int:
+    from kiosk.hub.backup import BackupError, restore_hub
+    from kiosk.hub.site import database_url, hub_data_dir
+
+    folder = hub_data_dir(getattr(args, "data_dir", None))
+    try:
+        manifest = restore_hub(args.source, database_url(folder, getattr(args, "db", None)), folder)
+    except BackupError as error:
+        print(f"kiosk-hub: {error}", file=sys.stderr)
+        return 1
+    _out(args, {"restored_from": str(args.source), "data_dir": str(folder), **manifest},
+         f"restored the backup of {manifest['created_at']} into {folder}")
     return 0
