@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kiosk.hub.enrollment import (EnrollError, make_code, redeem_code,  # noqa: F401 (API)
                                   reenroll, token_digest)
 from kiosk.hub.schema import devices
+from kiosk.hub.wards import points_of
 
 CLOCK_TOLERANCE_S = 300  # a kiosk clock further off than this is flagged
 
@@ -78,11 +79,14 @@ def touch_device(connection: Connection, device_id: str, *, seen_at: str,
                                                        set_=changes))
 
 
-def device_rows(engine: Engine) -> list[dict]:
-    """Every device with its help point, contacts, clock offset and whether it is flagged."""
+def device_rows(engine: Engine, *, ward: str | None = None) -> list[dict]:
+    """Every device (of ``ward``'s help points; ``None``: the city's) with its help point,
+    contacts, clock offset and whether it is flagged."""
+    query = select(devices).order_by(devices.c.point, devices.c.device_id)
+    if ward is not None:
+        query = query.where(devices.c.point.in_(points_of(ward)))
     with engine.connect() as connection:
-        rows = connection.execute(select(devices).order_by(devices.c.point,
-                                                           devices.c.device_id)).mappings()
+        rows = connection.execute(query).mappings()
         return [{**{k: v for k, v in row.items() if k not in ("token_hash", "public_key")},
                  "enrolled": row["token_hash"] is not None,
                  "signing_key": row["public_key"] is not None,
