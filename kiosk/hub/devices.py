@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kiosk.hub.enrollment import (EnrollError, make_code, redeem_code,  # noqa: F401 (API)
                                   reenroll, token_digest)
 from kiosk.hub.schema import devices
-from kiosk.hub.wards import points_of
+from kiosk.hub.wards import points_of, ward_of_point
 
 CLOCK_TOLERANCE_S = 300  # a kiosk clock further off than this is flagged
 
@@ -49,6 +49,13 @@ def device_key(connection: Connection, device_id: str) -> tuple[bool, str | None
     row = connection.execute(select(devices.c.token_hash, devices.c.public_key).where(
         devices.c.device_id == device_id)).first()
     return (False, None) if row is None else (row.token_hash is not None, row.public_key)
+
+
+def device_ward(connection: Connection, device_id: str) -> str | None:
+    """The ward of the help point ``device_id`` was enrolled at (``None``: none, or unknown)."""
+    point = connection.execute(select(devices.c.point).where(
+        devices.c.device_id == device_id)).scalar_one_or_none()
+    return ward_of_point(connection, point)
 
 
 def touch_device(connection: Connection, device_id: str, *, seen_at: str,
