@@ -94,6 +94,10 @@ def list_wards(engine: Engine) -> list[dict]:
         return [{"name": name, "points": n} for name, n in rows]
 
 
+def ward_names(connection: Connection) -> list[str]:
+    return connection.execute(select(wards.c.name).order_by(wards.c.name)).scalars().all()
+
+
 def ward_exists(engine: Engine, ward: str) -> bool:
     with engine.connect() as connection:
         return connection.execute(select(wards.c.name).where(wards.c.name == ward)).first() \

@@ -180,4 +180,5 @@ def add_routes(router: APIRouter, web: Web) -> None:
     def _packs() -> list[dict]:
         with web.engine.connect() as connection:
             return [dict(row) for row in connection.execute(
-                select(lesson_packs).order_by(lesson_packs.c.version.desc())).mappings()]
+                select(*(c for c in lesson_packs.c if c.name != "data"))
+                .order_by(lesson_packs.c.version.desc())).mappings()]
