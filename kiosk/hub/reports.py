@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Table, func, select
 from kiosk.hub.devices import unsent_estimate
 from kiosk.hub.schema import (REPORT_OUTCOMES, devices, report_help_requests, report_lesson_runs,
                               report_services, report_sessions)
+from kiosk.hub.wards import points_of
 from kiosk.journal import SERVICES
 from kiosk.report_figures import APP_COLUMNS, TOTAL_KEYS, figures
 
@@ -31,15 +32,18 @@ ROWS_PER_FETCH = 1000
 
 class Scope(NamedTuple):
     """What a report covers: days ``start``..``end`` (YYYY-MM-DD, both included, ``None``
-    unbounded) at help point ``point`` (``None``: every point)."""
+    unbounded) at help point ``point`` (``None``: every point) of ``ward`` (``None``: the city,
+    every ward's points and those of none)."""
 
     start: str | None
     end: str | None
     point: str | None
+    ward: str | None = None
 
     @classmethod
-    def of(cls, start: date | None, end: date | None, point: str | None) -> Scope:
-        return cls(_day_text(start), _day_text(end), point)
+    def of(cls, start: date | None, end: date | None, point: str | None,
+           ward: str | None = None) -> Scope:
+        return cls(_day_text(start), _day_text(end), point, ward)
 
     def where(self, table: Table) -> list:
         conditions = []
@@ -49,20 +53,23 @@ class Scope(NamedTuple):
             conditions.append(table.c.day <= self.end)
         if self.point is not None:
             conditions.append(table.c.point == self.point)
+        if self.ward is not None:
+            conditions.append(table.c.point.in_(points_of(self.ward)))
         return conditions
 
 
 def ward_report(connection: Connection, *, start: date | None, end: date | None,
-                point: str | None) -> dict:
+                point: str | None, ward: str | None = None) -> dict:
     """The ward report for days ``start``..``end`` (Vietnam calendar days, both included;
-    ``None``: unbounded) at help point ``point`` (``None``: all). Read-only.
+    ``None``: unbounded) at help point ``point`` (``None``: all) of ``ward`` (``None``: the
+    whole city). Nothing of another ward's points is counted or named. Read-only.
 
     Returns ``{"period": {"from", "to"}, "point", "totals", "by_age_band", "by_gender",
     "by_disability", "satisfaction", "by_app", "services_by_app", "by_outcome",
     "unsolved_by_reason", "by_point", "activity", "points"}`` as docs/reports.md describes. A
     period whose start is after its end is simply empty. Raises only what the database raises.
     """
-    scope = Scope.of(start, end, point)
+    scope = Scope.of(start, end, point, ward)
     groups = _session_groups(connection, scope)
     apps = _app_counts(connection, scope)
     runs = _per_point(connection, report_lesson_runs, scope, report_lesson_runs.c.completed)
@@ -71,8 +78,9 @@ def ward_report(connection: Connection, *, start: date | None, end: date | None,
     overall = _figures([row for rows in groups.values() for row in rows],
                        [counts for counts in apps.values()], list(runs.values()),
                        list(requests.values()))
-    known = _devices_by_point(connection)
+    known = _devices_by_point(connection, scope)
     return {"period": {"from": scope.start, "to": scope.end}, "point": point,
+            **({"ward": ward} if ward is not None else {}),
             "totals": overall.pop("totals"), **overall,
             "by_point": _by_point(scope, known, data_points, groups, apps, runs, requests),
             "activity": _activity(connection, scope),
@@ -80,15 +88,15 @@ def ward_report(connection: Connection, *, start: date | None, end: date | None,
 
 
 def report_rows(connection: Connection, *, start: date | None, end: date | None,
-                point: str | None) -> Iterator[dict]:
+                point: str | None, ward: str | None = None) -> Iterator[dict]:
     """The anonymous per-session rows of the same period and point, in day order (then in the
     order they were recorded: ids are time-ordered; on SQLite that is the table's own order, so
     nothing is sorted), streamed from the database ``ROWS_PER_FETCH`` at a time: each
     ``{"day", "point", "age_band", "gender", "disability", "satisfaction", "duration_s",
     "services": [{"service", "outcomes": [...], "unsolved_reason"}]}``. Nothing else: no
     record or volunteer id, note, neighbourhood or time of day. Keep ``connection`` open while
-    iterating."""
-    scope = Scope.of(start, end, point)
+    iterating. ``ward`` limits them to that ward's points."""
+    scope = Scope.of(start, end, point, ward)
     s, v = report_sessions, report_services
     query = (select(s.c.record_id, s.c.day, s.c.point, s.c.age_band, s.c.gender, s.c.disability,
                     s.c.satisfaction, s.c.duration_s, v.c.service, v.c.unsolved_reason,
@@ -187,12 +195,15 @@ def _by_point(scope: Scope, known: dict, data_points: set, groups, apps, runs,
     return result
 
 
-def _devices_by_point(connection: Connection) -> dict[str, dict]:
-    """Per point: kiosks, their latest contact, and their unsent rows (``None``: none said)."""
+def _devices_by_point(connection: Connection, scope: Scope) -> dict[str, dict]:
+    """Per point (of the scope's ward): kiosks, their latest contact, and their unsent rows
+    (``None``: none said)."""
     found: dict[str, dict] = {}
-    for point, seen, newest, acknowledged in connection.execute(select(
-            devices.c.point, devices.c.last_seen_at, devices.c.kiosk_last_seq,
-            devices.c.acknowledged_seq)):
+    query = select(devices.c.point, devices.c.last_seen_at, devices.c.kiosk_last_seq,
+                   devices.c.acknowledged_seq)
+    if scope.ward is not None:
+        query = query.where(devices.c.point.in_(points_of(scope.ward)))
+    for point, seen, newest, acknowledged in connection.execute(query):
         entry = found.setdefault(point, {"devices": 0, "last_sync_at": None, "unsent": None})
         entry["devices"] += 1
         entry["last_sync_at"] = max(filter(None, (entry["last_sync_at"], seen)), default=None)
