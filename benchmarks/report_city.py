@@ -37,9 +37,9 @@ YEAR = (date(2025, 1, 1), date(2025, 12, 31))
 LIMITS = {"city month": 1.0, "ward year": 1.0, "city year": 3.0}
 
 # %(n)s rows numbered i = 1..n; the day grows with i, so a day's rows lie together
-_DAY = "to_char(date '2025-01-01' + ((i - 1) * 365 / %(n)s)::int, 'YYYY-MM-DD')"
-_POINT = "'Điểm ' || lpad(((i * 7919) %% %(points)s)::text, 4, '0')"
-_DEVICE = "'kiosk-' || ((i * 7919) %% %(points)s)"
+_DAY = "to_char(date '2025-01-01' + ((i - 1)::bigint * 365 / %(n)s)::int, 'YYYY-MM-DD')"
+_POINT = "'Điểm ' || lpad(((i::bigint * 7919) %% %(points)s)::text, 4, '0')"
+_DEVICE = "'kiosk-' || ((i::bigint * 7919) %% %(points)s)"
 _COMMON = f"'{{kind}}' || i, 1, {_DEVICE}, {_POINT}, {_DAY}"
 _PICK = "(array[{values}])[1 + (i / {step}) %% {count}]"
 
