@@ -1,14 +1,14 @@
 """A ward's year as XLSX: openpyxl's write-only mode against XlsxWriter's constant_memory mode.
 
-A ward at city scale: 20 million records a year over 126 wards is about 160,000 records a ward;
-the benchmark writes that many session lines (default ``--rows 160000``, the upper bound: every
-record a session) through the hub's own line builder (``report_layout.row_values``, the same
-values the hub's workbook writes), each cell typed as the hub types it (text as a string cell,
+A ward at city scale: 20 million records a year over 126 wards is about 160,000 records a ward,
+60% of them sessions (as in ``report_city.py``): the benchmark writes that many session lines
+(``--rows``, default 95,000) through the hub's own line builder (``report_layout.row_values``,
+the values the hub's workbook writes), each cell typed as the hub types it (text as a string cell,
 never a formula). Each writer runs in its own process, twice — at the full size and at a quarter
 of it — so "bounded memory" is measured, not assumed: the peak resident memory of the process
 (``ru_maxrss``) must not grow with the number of lines. Target (DESIGN.md): < 10 s.
 
-    .venv/bin/python benchmarks/export_xlsx.py [--rows 160000]
+    .venv/bin/python benchmarks/export_xlsx.py [--rows 95000]
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def measure(writer: str, count: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=160_000)
+    parser.add_argument("--rows", type=int, default=95_000)
     parser.add_argument("--only", choices=WRITERS, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if args.only:
