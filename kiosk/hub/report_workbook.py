@@ -4,8 +4,8 @@ Two sheets: "Tổng hợp" (title, period, help point, then every summary table 
 ``report_layout.summary_sections`` with bold headers, percentages and dates as Excel formats,
 and charts of services by app and of activity by day) and "Chi tiết" (one line per session,
 header frozen). XlsxWriter's ``constant_memory`` mode sends each row to disk as soon as the next
-begins, so a ward's year of sessions never sits in memory; it writes them about three times as
-fast as openpyxl's write-only mode (``benchmarks/export_xlsx.py``). No cell is a formula: every
+begins, so a ward's year of sessions never sits in memory; it writes them in about half the
+CPU time of openpyxl's write-only mode (``benchmarks/export_xlsx.py``). No cell is a formula: every
 text is ``safe_text`` and written with ``write_string``, and the workbook is told never to turn
 a string into a formula, a number or a link.
 """
