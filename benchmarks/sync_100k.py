@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk.db import connect, device_id, now_iso  # noqa: E402
 from kiosk.hub.database import open_engine  # noqa: E402
+from kiosk.hub.schema import REPORT_TABLES  # noqa: E402
 from kiosk.ids import uuid7  # noqa: E402
 from kiosk.sync.enroll import client_for, enroll  # noqa: E402
 from kiosk.sync.push import BATCH_ROWS, sync_round  # noqa: E402
@@ -120,10 +121,11 @@ def sync_once(folder: Path, kiosk, db_url: str | None, count: int, batch_rows: i
     hub_dir = Path(tempfile.mkdtemp(dir=folder))
     db_url = db_url or f"sqlite:///{hub_dir / 'hub.db'}"
     env = {**os.environ, "KIOSK_HUB_DATA_DIR": str(hub_dir), "KIOSK_HUB_DB": db_url}
-    if db_url.startswith("postgres"):  # a shared server: start from an empty records table
+    if db_url.startswith("postgres"):  # a shared server: start from an empty hub each run
         engine = open_engine(db_url)
         with engine.begin() as connection:
-            connection.exec_driver_sql("TRUNCATE records")
+            connection.exec_driver_sql("TRUNCATE records, devices, enroll_codes, "
+                                       + ", ".join(table.name for table in REPORT_TABLES))
         engine.dispose()
     port = free_port()
     hub = start_hub(hub_dir, db_url, port)

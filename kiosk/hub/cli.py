@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -62,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (0.0.0.0: every network of this computer)")
     serve.add_argument("--port", type=int, default=8750)
+    serve.add_argument("--workers", type=_workers, default=1, metavar="N",
+                       help="hub processes sharing this address and database (default 1)")
     tls = serve.add_mutually_exclusive_group()
     tls.add_argument("--tls-cert", metavar="FILE",
                      help="serve HTTPS with this certificate (PEM; with --tls-key)")
@@ -74,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     code = commands.add_parser("enroll-code", parents=[common],
                                help="a one-time, expiring enrollment code for a help point")
     code.add_argument("--point", required=True, metavar="NAME")
+    code.add_argument("--ward", metavar="NAME",
+                      help="the ward of a new help point (made if new; default: the point's "
+                           "ward, else the hub's only ward, else \"Phường\")")
     code.add_argument("--hours", type=float, default=24.0, help="valid for (default 24)")
     code.add_argument("--json", action="store_true")
     code.set_defaults(handler=_enroll_code)
@@ -111,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD",
                         help="last day, included; default: the last record")
     report.add_argument("--point", metavar="NAME", help="one help point (default: all)")
+    report.add_argument("--ward", metavar="NAME", help="one ward's points (default: the city)")
     report.add_argument("--format", choices=("csv", "xlsx", "json"),
                         help="default: from --out's suffix, else json")
     report.add_argument("--out", type=Path, metavar="FILE",
@@ -133,8 +140,10 @@ def _parser() -> argparse.ArgumentParser:
     add_user.add_argument("--role", choices=("viewer", "admin"), required=True)
     add_user.add_argument("--password-stdin", action="store_true",
                           help="read the password from the first line of standard input")
+    add_user.add_argument("--ward", metavar="NAME",
+                          help="an account of this ward only (default: of the whole city)")
     add_user.add_argument("--replace", action="store_true",
-                          help="give an existing user this new password and role")
+                          help="give an existing user this new password, role and ward")
     add_user.set_defaults(handler=_user_add)
 
     backup = commands.add_parser("backup", parents=[common],
@@ -148,7 +157,33 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("source", type=Path, metavar="DIR")
     restore.add_argument("--json", action="store_true")
     restore.set_defaults(handler=_restore)
+    ward = commands.add_parser("ward", parents=[common], help="wards (tenants of this hub)")
+    ward_actions = ward.add_subparsers(metavar="ACTION")
+    ward_list = ward_actions.add_parser("list", parents=[common],
+                                        help="every ward and its number of help points")
+    ward_list.add_argument("--json", action="store_true")
+    ward_list.set_defaults(handler=_ward_list)
     return parser
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"not a number of workers from 1 to 64: {text!r}")
+    return value
+
+
+def worker_app():
+    """The app of one ``serve --workers N`` process (an import-string factory for uvicorn):
+    the hub named by ``KIOSK_HUB_DB`` and ``KIOSK_HUB_DATA_DIR``, which ``_serve`` sets."""
+    from kiosk.hub.api import create_app
+    from kiosk.hub.site import open_hub
+
+    hub = open_hub()
+    return create_app(hub.engine, hub.keys, packs_dir=hub.packs_dir)
 
 
 def _day(text: str):
@@ -166,7 +201,8 @@ def _report(args) -> int:
 
     try:
         done = write_report(_hub(args).engine, args.out, fmt=args.format, start=args.start,
-                            end=args.end, point=args.point, stdout=sys.stdout.buffer)
+                            end=args.end, point=args.point, stdout=sys.stdout.buffer,
+                            ward=args.ward)
     except ReportError as error:
         print(f"kiosk-hub: {error}", file=sys.stderr)
         return 1
@@ -201,15 +237,21 @@ def _serve(args) -> int:
     except TLSError as error:
         print(f"kiosk-hub: {error}", file=sys.stderr)
         return 1
-    app = create_app(hub.engine, hub.keys, packs_dir=hub.packs_dir)
+    if args.workers > 1:  # each worker opens the same hub from the environment
+        os.environ["KIOSK_HUB_DB"] = hub.engine.url.render_as_string(hide_password=False)
+        os.environ["KIOSK_HUB_DATA_DIR"] = str(hub.data_dir)
+        app, extra = "kiosk.hub.cli:worker_app", {"factory": True, "workers": args.workers}
+    else:
+        app, extra = create_app(hub.engine, hub.keys, packs_dir=hub.packs_dir), {}
     scheme = "https" if tls else "http"
     print(f"kiosk-hub {hub.keys.hub_id} listening on {scheme}://{args.host}:{args.port} "
-          f"(database: {hub.engine.url.render_as_string(hide_password=True)})", flush=True)
+          f"(database: {hub.engine.url.render_as_string(hide_password=True)}, "
+          f"{args.workers} process{'es' if args.workers > 1 else ''})", flush=True)
     if tls:
         print(f"TLS certificate {tls.cert} SHA-256 {tls.fingerprint()}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 ssl_certfile=str(tls.cert) if tls else None,
-                ssl_keyfile=str(tls.key) if tls else None)
+                ssl_keyfile=str(tls.key) if tls else None, **extra)
     return 0
 
 
@@ -232,10 +274,11 @@ def _enroll_code(args) -> int:
     hub = _hub(args)
     try:
         made = make_code(hub.engine, args.point, keys=hub.keys,
-                         lifetime=timedelta(hours=args.hours))
+                         lifetime=timedelta(hours=args.hours), ward=args.ward)
     except EnrollError as error:
         return _refused(args, error)
-    _out(args, made, f"Enrollment code for {made['point']}: {made['code']}\n(one use, valid "
+    _out(args, made, f"Enrollment code for {made['point']} ({made['ward']}): {made['code']}\n"
+                     f"(one use, valid "
                      f"until {made['expires_at']} UTC; it also names this hub's key, so a kiosk "
                      "refuses any other machine)")
     return 0
@@ -335,11 +378,22 @@ def _user_add(args) -> int:
               file=sys.stderr)
         return 2
     try:
-        user = add_user(_hub(args).engine, args.name, args.role, password, replace=args.replace)
+        user = add_user(_hub(args).engine, args.name, args.role, password,
+                        replace=args.replace, ward=args.ward)
     except UserError as error:
         print(f"kiosk-hub: {error}; nothing was changed", file=sys.stderr)
         return 1
-    print(f"{user.name!r} ({user.role}) can now sign in to the dashboard at http://HUB:PORT/")
+    print(f"{user.name!r} ({user.role}, {user.ward or 'whole city'}) can now sign in to the "
+          "dashboard at http://HUB:PORT/")
+    return 0
+
+
+def _ward_list(args) -> int:
+    from kiosk.hub.wards import list_wards
+
+    found = list_wards(_hub(args).engine)
+    _out(args, {"wards": found}, "\n".join(f"{w['name']}: {w['points']} help point(s)"
+                                           for w in found) or "no ward yet")
     return 0
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kiosk.hub.enrollment import (EnrollError, make_code, redeem_code,  # noqa: F401 (API)
                                   reenroll, token_digest)
 from kiosk.hub.schema import devices
+from kiosk.hub.wards import points_of, ward_of_point
 
 CLOCK_TOLERANCE_S = 300  # a kiosk clock further off than this is flagged
 
@@ -50,6 +51,13 @@ def device_key(connection: Connection, device_id: str) -> tuple[bool, str | None
     return (False, None) if row is None else (row.token_hash is not None, row.public_key)
 
 
+def device_ward(connection: Connection, device_id: str) -> str | None:
+    """The ward of the help point ``device_id`` was enrolled at (``None``: none, or unknown)."""
+    point = connection.execute(select(devices.c.point).where(
+        devices.c.device_id == device_id)).scalar_one_or_none()
+    return ward_of_point(connection, point)
+
+
 def touch_device(connection: Connection, device_id: str, *, seen_at: str,
                  acknowledged_seq: int | None = None, clock_offset_s: float | None = None,
                  kiosk_last_seq: int | None = None) -> None:
@@ -78,11 +86,14 @@ def touch_device(connection: Connection, device_id: str, *, seen_at: str,
                                                        set_=changes))
 
 
-def device_rows(engine: Engine) -> list[dict]:
-    """Every device with its help point, contacts, clock offset and whether it is flagged."""
+def device_rows(engine: Engine, *, ward: str | None = None) -> list[dict]:
+    """Every device (of ``ward``'s help points; ``None``: the city's) with its help point,
+    contacts, clock offset and whether it is flagged."""
+    query = select(devices).order_by(devices.c.point, devices.c.device_id)
+    if ward is not None:
+        query = query.where(devices.c.point.in_(points_of(ward)))
     with engine.connect() as connection:
-        rows = connection.execute(select(devices).order_by(devices.c.point,
-                                                           devices.c.device_id)).mappings()
+        rows = connection.execute(query).mappings()
         return [{**{k: v for k, v in row.items() if k not in ("token_hash", "public_key")},
                  "enrolled": row["token_hash"] is not None,
                  "signing_key": row["public_key"] is not None,

@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.schema import devices, enroll_codes
+from kiosk.hub.wards import WardError, place_point, ward_of_point
 from kiosk.sync.identity import (CODE_ALPHABET, CODE_CHARS, FINGERPRINT_CHARS, hub_fingerprint, is_device_id, is_public_key,
                                  normalise_code)
 
@@ -44,7 +45,8 @@ class EnrollError(Exception):
                 "bad_device": "the kiosk's device id is not a valid UUID",
                 "bad_key": "the kiosk's public key is not a valid Ed25519 key",
                 "unknown_device": "the hub does not know this device",
-                "bad_point": f"a help point needs a name of 1 to {MAX_POINT_CHARS} characters"}
+                "bad_point": f"a help point needs a name of 1 to {MAX_POINT_CHARS} characters",
+                **WardError.MESSAGES}
 
     def __init__(self, reason: str):
         self.reason = reason
@@ -70,8 +72,11 @@ def point_name(name) -> str:
 
 
 def make_code(engine: Engine, point: str, *, keys=None, lifetime: timedelta = CODE_LIFETIME,
-              device_id: str | None = None) -> dict:
-    """A new one-time code for help point ``point``: ``{"code", "expires_at", "point"}``.
+              device_id: str | None = None, ward: str | None = None) -> dict:
+    """A new one-time code for help point ``point``: ``{"code", "expires_at", "point", "ward"}``.
+    A new point is placed in ``ward`` (``kiosk.hub.wards.place_point``); a point of another
+    ward is refused (``EnrollError("other_ward")``), so a ward's admin makes codes only for
+    their ward's points.
 
     With ``keys`` (the hub's ``HubKeys``) the code ends with the hub's fingerprint, which a kiosk
     checks; without, with random characters (tests that redeem at the hub directly). With
@@ -85,10 +90,14 @@ def make_code(engine: Engine, point: str, *, keys=None, lifetime: timedelta = CO
     now = datetime.now(timezone.utc)
     expires = (now + lifetime).isoformat(timespec="milliseconds")
     with write_transaction(engine) as connection:
+        try:
+            placed = place_point(connection, point, ward)
+        except WardError as error:
+            raise EnrollError(error.reason) from None
         connection.execute(enroll_codes.insert().values(
             code_hash=digest(code), point=point, created_at=now.isoformat(timespec="milliseconds"),
             expires_at=expires, for_device=device_id))
-    return {"code": code, "expires_at": expires, "point": point}
+    return {"code": code, "expires_at": expires, "point": point, "ward": placed}
 
 
 def _random(length: int) -> str:
@@ -153,23 +162,27 @@ def _why_refused(connection: Connection, hashed: str, now: str) -> str:
 
 
 def reenroll(engine: Engine, device_id: str, *, keys=None, point: str | None = None,
-             lifetime: timedelta = CODE_LIFETIME) -> dict:
+             lifetime: timedelta = CODE_LIFETIME, ward: str | None = None) -> dict:
     """Revoke ``device_id``'s token and key at once (the kiosk holding them is locked out from
     this moment), void any earlier code made for it, and make a code only it can redeem, for
-    ``point`` (default: its current help point). Returns ``make_code``'s answer. Raises
-    ``EnrollError`` for an unknown device or a bad point name."""
+    ``point`` (default: its current help point). With ``ward`` (a ward admin's) a device of
+    another ward is unknown, and the point must be of that ward. Returns ``make_code``'s answer.
+    Raises ``EnrollError`` for an unknown device or a bad point name."""
     if not is_device_id(device_id):
         raise EnrollError("bad_device")
     with write_transaction(engine) as connection:
         current = connection.execute(select(devices.c.point).where(
             devices.c.device_id == device_id)).first()
-        if current is None:
+        if current is None or (ward is not None
+                               and ward_of_point(connection, current.point) != ward):
             raise EnrollError("unknown_device")
         name = point_name(point if point is not None else current.point)
+        if ward is not None and ward_of_point(connection, name) not in (None, ward):
+            raise EnrollError("other_ward")
         connection.execute(update(devices).where(devices.c.device_id == device_id).values(
             token_hash=None, public_key=None, key_registered_at=None, point=name))
         connection.execute(update(enroll_codes).where(
             enroll_codes.c.for_device == device_id, enroll_codes.c.used_at.is_(None))
             .values(used_at=now_iso()))
-    return make_code(engine, name, keys=keys, lifetime=lifetime, device_id=device_id)
+    return make_code(engine, name, keys=keys, lifetime=lifetime, device_id=device_id, ward=ward)
 

@@ -18,7 +18,7 @@ from typing import Callable
 from sqlalchemy import Engine
 
 from kiosk.hub.database import now_iso, write_transaction
-from kiosk.hub.devices import device_key, touch_device
+from kiosk.hub.devices import device_key, device_ward, touch_device
 from kiosk.hub.ingest import BatchError, IngestResult, ingest_rows
 from kiosk.hub.keys import HubKeys
 from kiosk.sync.bundle_format import BundleError, signed_part
@@ -27,13 +27,15 @@ from kiosk.sync.identity import MANIFEST, canonical, verify
 OUTCOMES = ("new", "already_present", "refused")
 
 
-def import_bundles(engine: Engine, keys: HubKeys, paths: list[Path]) -> dict:
-    """Import each bundle in turn; one refused bundle does not stop the others.
+def import_bundles(engine: Engine, keys: HubKeys, paths: list[Path], *,
+                   ward: str | None = None) -> dict:
+    """Import each bundle in turn; one refused bundle does not stop the others. With ``ward``
+    (a ward admin's import) a bundle of a device of another ward is refused whole.
 
     Returns ``{"bundles": [per-bundle report], "totals": {"new", "already_present", "updated",
     "refused", "bundles_refused"}}``; see ``import_bundle`` for the per-bundle report.
     """
-    reports = [import_bundle(engine, keys, Path(path)) for path in paths]
+    reports = [import_bundle(engine, keys, Path(path), ward=ward) for path in paths]
     totals = {"new": 0, "already_present": 0, "updated": 0, "refused": 0, "bundles_refused": 0}
     for report in reports:
         for key in ("new", "already_present", "updated"):
@@ -43,7 +45,7 @@ def import_bundles(engine: Engine, keys: HubKeys, paths: list[Path]) -> dict:
     return {"bundles": reports, "totals": totals}
 
 
-def import_bundle(engine: Engine, keys: HubKeys, path: Path) -> dict:
+def import_bundle(engine: Engine, keys: HubKeys, path: Path, *, ward: str | None = None) -> dict:
     """Import one bundle: ``{"file", "outcome", "device_id", "records", "refused_whole",
     "reason", "new", "already_present", "updated", "refused": [{"seq", "reason"}]}``.
     ``outcome`` is ``new`` (something was stored), ``already_present`` (the hub had it all) or
@@ -54,7 +56,8 @@ def import_bundle(engine: Engine, keys: HubKeys, path: Path) -> dict:
     report = {"file": str(path), "outcome": "refused", "device_id": None, "records": 0,
               "refused_whole": False, "reason": None, **IngestResult().as_json()}
     try:
-        bundle = read_bundle(path, private_key=keys.encryption, trust=trusted_by(engine))
+        bundle = read_bundle(path, private_key=keys.encryption,
+                             trust=trusted_by(engine, ward=ward))
         device = bundle.manifest["device_id"]
         received = now_iso()
         with write_transaction(engine) as connection:
@@ -78,15 +81,18 @@ def import_bundle(engine: Engine, keys: HubKeys, path: Path) -> dict:
             "records": bundle.manifest["records"]}
 
 
-def trusted_by(engine: Engine) -> Callable[[dict], None]:
+def trusted_by(engine: Engine, *, ward: str | None = None) -> Callable[[dict], None]:
     """The check ``read_bundle`` runs on a manifest before reading any record: the device is
-    enrolled here (holds a live token), has a registered key, and signed this manifest with it.
+    enrolled here (holds a live token; with ``ward``, at a point of that ward), has a
+    registered key, and signed this manifest with it.
     Raises ``BundleError`` (``unknown_device``, ``key_not_registered``, ``unsigned``,
     ``bad_signature``)."""
 
     def check(manifest: dict) -> None:
         with engine.connect() as connection:
             enrolled, key = device_key(connection, manifest["device_id"])
+            if ward is not None and enrolled:
+                enrolled = device_ward(connection, manifest["device_id"]) == ward
         signature = manifest.get("signature")
         if not enrolled:
             raise BundleError("unknown_device")

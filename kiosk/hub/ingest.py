@@ -42,7 +42,7 @@ _COLUMNS = {"record_type": "varchar", "record_id": "varchar", "device_id": "varc
             "received_at": "varchar", "clock_offset_s": "float8"}
 _PG_UPSERT = (
     f"INSERT INTO records ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
-    + ", ".join(f"%({name})s::{kind}[]" for name, kind in _COLUMNS.items())
+    + ", ".join(f"%({name})b::{kind}[]" for name, kind in _COLUMNS.items())
     + ") ON CONFLICT (record_type, record_id) DO UPDATE SET "
     + ", ".join(f"{name} = excluded.{name}" for name in _UPDATED)
     + " WHERE excluded.revision > records.revision AND records.device_id = excluded.device_id"
@@ -50,6 +50,12 @@ _PG_UPSERT = (
 _PG_INSERT = _PG_UPSERT.split(" ON CONFLICT")[0]
 _PG_UPSERT_COUNTED = (f"WITH written AS ({_PG_UPSERT}) SELECT count(*) FILTER (WHERE inserted), "
                       "count(*) FILTER (WHERE NOT inserted) FROM written")
+# look-ups by one array of ids sent in binary: one short statement whatever the chunk's size
+# (an IN list of 2,000 bound parameters costs more to build and parse than the upsert itself)
+_PG_FOREIGN = ("SELECT record_id FROM records WHERE record_type = %(kind)s "
+               "AND record_id = ANY(%(ids)b::varchar[]) AND device_id <> %(device)s")
+_PG_REVISIONS = ("SELECT record_id, revision FROM records WHERE record_type = %(kind)s "
+                 "AND record_id = ANY(%(ids)b::varchar[])")
 _SQLITE_UPSERT = (
     "INSERT INTO records (record_type, record_id, device_id, revision, payload, kiosk_time, "
     "received_at, clock_offset_s) VALUES (:record_type, :record_id, :device_id, :revision, "
@@ -142,23 +148,38 @@ def _ingest_chunk(connection, chunk, device_id, received_at, clock_offset_s,
             result.refused.append({"seq": row["seq"], "reason": entry})
         else:
             accepted.setdefault((entry["record_type"], entry["record_id"]), []).append(entry)
-    _refuse_foreign(result, accepted, _foreign(connection, accepted, device_id))
-    if not accepted:
-        return result
-    newest = [max(entries, key=_revision) for entries in accepted.values()]
-    if connection.dialect.name == "sqlite":  # the write lock is held: the look-up was exact
-        written = _store_sqlite(connection, accepted, newest, result)
+    if connection.dialect.name == "sqlite":  # the write lock is held: the look-up is exact
+        _refuse_foreign(result, accepted, _foreign(connection, accepted, device_id))
+        written = _store_sqlite(connection, accepted, _newest(accepted), result) \
+            if accepted else []
     else:
-        written = _store_postgresql(connection, accepted, newest, result)
-        # another device's delivery may have won a record between the look-up and the upsert:
-        # the upsert left it alone (counted already present); say so instead
-        late = _foreign(connection, accepted, device_id)
-        result.already_present -= sum(len(accepted[key]) for key in late)
-        _refuse_foreign(result, accepted, late)
-        written = [entry for entry in written if _key(entry) not in late]
+        written = _write_postgresql(connection, accepted, device_id, result) if accepted else []
     if written:
         project(connection, written, points)
     return result
+
+
+def _newest(accepted: dict) -> list[dict]:
+    return [max(entries, key=_revision) for entries in accepted.values()]
+
+
+def _write_postgresql(connection, accepted: dict, device_id: str,
+                      result: IngestResult) -> list[dict]:
+    """Store ``accepted`` on PostgreSQL; returns the entries that may have been written. A first
+    delivery goes in as one plain INSERT (then no record was there, so none is another device's);
+    otherwise records of other devices are refused, the rest upserted."""
+    if _insert_all_new(connection, accepted, _newest(accepted), result):
+        return _newest(accepted)
+    _refuse_foreign(result, accepted, _foreign(connection, accepted, device_id))
+    if not accepted:
+        return []
+    written = _store_postgresql(connection, accepted, _newest(accepted), result)
+    # another device's delivery may have won a record between the look-up and the upsert:
+    # the upsert left it alone (counted already present); say so instead
+    late = _foreign(connection, accepted, device_id)
+    result.already_present -= sum(len(accepted[key]) for key in late)
+    _refuse_foreign(result, accepted, late)
+    return [entry for entry in written if _key(entry) not in late]
 
 
 FOREIGN = "the record belongs to another device"
@@ -168,13 +189,23 @@ def _foreign(connection, accepted: dict, device_id: str) -> set[tuple[str, str]]
     """The records among ``accepted`` that the hub holds for another device. A record's device
     never changes once stored, so this answer cannot go stale."""
     found = set()
-    for kind in {kind for kind, _ in accepted}:
-        ids = [record_id for k, record_id in accepted if k == kind]
-        found.update((kind, rid) for (rid,) in connection.execute(
-            select(records.c.record_id).where(records.c.record_type == kind,
-                                              records.c.record_id.in_(ids),
-                                              records.c.device_id != device_id)))
+    for kind, ids in _ids_by_kind(accepted).items():
+        if connection.dialect.name == "sqlite":
+            rows = connection.execute(select(records.c.record_id).where(
+                records.c.record_type == kind, records.c.record_id.in_(ids),
+                records.c.device_id != device_id))
+        else:
+            rows = connection.exec_driver_sql(_PG_FOREIGN, {"kind": kind, "ids": ids,
+                                                            "device": device_id})
+        found.update((kind, rid) for (rid,) in rows)
     return found
+
+
+def _ids_by_kind(accepted) -> dict[str, list[str]]:
+    ids: dict[str, list[str]] = {}
+    for kind, record_id in accepted:
+        ids.setdefault(kind, []).append(record_id)
+    return ids
 
 
 def _refuse_foreign(result: IngestResult, accepted: dict, foreign: set) -> None:
@@ -255,11 +286,13 @@ def _is_uuid(value) -> bool:
 def _stored_revisions(connection, accepted) -> dict[tuple[str, str], int]:
     """The revisions the hub holds of these records now (to tell "new" from "updated")."""
     found = {}
-    for kind in {kind for kind, _ in accepted}:
-        ids = [record_id for k, record_id in accepted if k == kind]
-        query = select(records.c.record_id, records.c.revision).where(
-            records.c.record_type == kind, records.c.record_id.in_(ids))
-        found.update({(kind, rid): rev for rid, rev in connection.execute(query)})
+    for kind, ids in _ids_by_kind(accepted).items():
+        if connection.dialect.name == "sqlite":
+            rows = connection.execute(select(records.c.record_id, records.c.revision).where(
+                records.c.record_type == kind, records.c.record_id.in_(ids)))
+        else:
+            rows = connection.exec_driver_sql(_PG_REVISIONS, {"kind": kind, "ids": ids})
+        found.update({(kind, rid): rev for rid, rev in rows})
     return found
 
 
@@ -270,8 +303,6 @@ def _store_postgresql(connection, accepted: dict, newest: list[dict],
     a row this statement inserted rather than updated). A record with one row in the chunk — the
     usual case — needs no more; one with several rows is looked up first, to tell its old rows
     from its new ones. Returns the entries that may have been written (for their report rows)."""
-    if _insert_all_new(connection, accepted, newest, result):
-        return newest
     several = {key: entries for key, entries in accepted.items() if len(entries) > 1}
     single = [entry for entry in newest if _key(entry) not in several]
     maybe_written = []

@@ -2,6 +2,11 @@
 
 Packs are numbered 1, 2, 3…; kiosks install the newest. The file is written under a temporary
 name and renamed, and recorded only after that, so a kiosk never sees a half-written pack.
+
+The pack's bytes are also kept in the database (``lesson_packs.data``), so several hub processes
+on one database serve the same packs whatever their data folders: a process that lacks a pack's
+file writes it from the database (temporary name, rename, checked against its SHA-256) the first
+time a kiosk asks for it (``pack_path``).
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ def publish(engine: Engine, keys: HubKeys, packs_dir: Path, source: Path) -> dic
         size, sha256 = _write_pack(final, source, version, keys)
         row = {"version": version, "file_name": final.name, "sha256": sha256, "size": size,
                "lessons": checked, "published_at": now_iso()}
-        connection.execute(lesson_packs.insert().values(**row))
+        connection.execute(lesson_packs.insert().values(**row, data=final.read_bytes()))
     return row
 
 
@@ -80,23 +85,47 @@ def _write_pack(final: Path, source: Path, version: int, keys: HubKeys) -> tuple
     return len(data), hashlib.sha256(data).hexdigest()
 
 
+def _write_atomically(final: Path, data: bytes) -> None:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temporary = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, final)
+
+
+_ROW = [c for c in lesson_packs.c if c.name != "data"]
+
+
 def current_pack(engine: Engine) -> dict | None:
-    """The newest pack's row, or ``None`` when none was published."""
+    """The newest pack's row (without its bytes), or ``None`` when none was published."""
     with engine.connect() as connection:
-        row = connection.execute(select(lesson_packs).order_by(
+        row = connection.execute(select(*_ROW).order_by(
             lesson_packs.c.version.desc()).limit(1)).mappings().first()
     return dict(row) if row else None
 
 
 def pack_path(engine: Engine, packs_dir: Path, version: int) -> Path | None:
-    """The file of pack ``version``, or ``None`` if there is no such pack (or its file is gone)."""
+    """The file of pack ``version`` in ``packs_dir`` (written there from the database when this
+    process lacks it), or ``None`` if there is no such pack, or its file is gone and the
+    database holds no intact copy. Raises ``OSError`` when ``packs_dir`` cannot be written."""
     if not 0 < version < 2**31:
         return None
     with engine.connect() as connection:
-        name = connection.execute(select(lesson_packs.c.file_name).where(
+        row = connection.execute(select(lesson_packs.c.file_name, lesson_packs.c.sha256).where(
+            lesson_packs.c.version == version)).first()
+        if row is None:
+            return None
+        path = packs_dir / row.file_name
+        if path.is_file():
+            return path
+        data = connection.execute(select(lesson_packs.c.data).where(
             lesson_packs.c.version == version)).scalar_one_or_none()
-    path = packs_dir / name if name else None
-    return path if path and path.is_file() else None
+    if data is None or hashlib.sha256(data).hexdigest() != row.sha256:
+        return None  # published before packs were kept in the database, by another process
+    _write_atomically(path, bytes(data))
+    return path
 
 
 MAX_LESSON_FILE_BYTES = 2 * 1024 * 1024
@@ -107,10 +136,11 @@ def lesson_check_ages(engine: Engine, packs_dir: Path) -> tuple[int | None, list
     bundled lessons when none is published (version ``None``). Oldest first. A pack file that
     cannot be read gives the bundled lessons too; never raises for a bad file."""
     newest = current_pack(engine)
-    path = packs_dir / newest["file_name"] if newest else None
-    if path and path.is_file():
+    if newest:
         try:
-            return newest["version"], _pack_check_ages(path)
+            path = pack_path(engine, packs_dir, newest["version"])
+            if path:
+                return newest["version"], _pack_check_ages(path)
         except (OSError, zipfile.BadZipFile, ValueError, KeyError, TypeError):
             pass
     return None, check_ages(load_library().lessons)

@@ -29,6 +29,7 @@ from kiosk.hub.report_layout import (BY_POINT_COLUMNS, Percent, Section,  # noqa
                                      summary_sections)
 from kiosk.hub.report_workbook import write_workbook
 from kiosk.hub.reports import report_rows, ward_report
+from kiosk.hub.wards import ward_names
 from kiosk.report_figures import report_label
 
 
@@ -41,13 +42,15 @@ class ReportError(ValueError):
 
 
 def write_report(engine: Engine, out: Path | None, *, fmt: str | None, start: date | None,
-                 end: date | None, point: str | None, stdout: IO[bytes] | None = None) -> dict:
+                 end: date | None, point: str | None, stdout: IO[bytes] | None = None,
+                 ward: str | None = None) -> dict:
     """Make the ward report and write it as ``fmt`` (default: from ``out``'s suffix, else JSON)
     to the file ``out`` (written whole to a temporary name, then renamed), or to ``stdout`` (a
     binary stream) when ``out`` is ``None``. Returns ``{"format", "sessions"}``: the format and
     the per-session lines written. Raises ``ReportError`` for a start after the end, an unknown
     help point, or an Excel workbook meant for a terminal; ``OSError`` when ``out`` cannot be
-    written."""
+    written. With ``ward`` only that ward's help points are counted (an unknown ward, or a
+    point of another ward, is a ``ReportError``)."""
     fmt = fmt or (out.suffix.lower().lstrip(".") if out is not None else "json")
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format {fmt!r}: choose json, csv or xlsx")
@@ -56,11 +59,14 @@ def write_report(engine: Engine, out: Path | None, *, fmt: str | None, start: da
     if out is None and fmt == "xlsx" and getattr(stdout, "isatty", lambda: False)():
         raise ReportError("an Excel workbook cannot be shown here: add --out FILE.xlsx")
     with engine.connect() as connection:
-        report = ward_report(connection, start=start, end=end, point=point)
+        if ward is not None and ward not in ward_names(connection):
+            raise ReportError(f"no ward is called {ward!r}")
+        report = ward_report(connection, start=start, end=end, point=point, ward=ward)
         if point is not None and point not in report["points"]:
             known = ", ".join(report["points"]) or "none yet"
-            raise ReportError(f"no help point is called {point!r} (known: {known})")
-        rows = report_rows(connection, start=start, end=end, point=point)
+            raise ReportError(f"no help point is called {point!r}"
+                              f"{' in that ward' if ward else ''} (known: {known})")
+        rows = report_rows(connection, start=start, end=end, point=point, ward=ward)
         with _target(out, stdout) as target:
             if fmt == "json":
                 target.write(to_json(report).encode("utf-8") + b"\n")

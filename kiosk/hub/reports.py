@@ -22,8 +22,10 @@ from sqlalchemy import Connection, Table, func, select
 from kiosk.hub.devices import unsent_estimate
 from kiosk.hub.schema import (REPORT_OUTCOMES, devices, report_help_requests, report_lesson_runs,
                               report_services, report_sessions)
+from kiosk.hub.wards import points_of
 from kiosk.journal import SERVICES
-from kiosk.report_figures import APP_COLUMNS, TOTAL_KEYS, figures
+from kiosk.report_figures import (APP_COLUMNS, ELDERLY_BANDS, TOTAL_KEYS, UNRATED, figures,
+                                  satisfaction_rate)
 
 EVERY_DAY_LIMIT = 400  # a bounded period up to this many days lists every day in ``activity``
 ROWS_PER_FETCH = 1000
@@ -31,15 +33,18 @@ ROWS_PER_FETCH = 1000
 
 class Scope(NamedTuple):
     """What a report covers: days ``start``..``end`` (YYYY-MM-DD, both included, ``None``
-    unbounded) at help point ``point`` (``None``: every point)."""
+    unbounded) at help point ``point`` (``None``: every point) of ``ward`` (``None``: the city,
+    every ward's points and those of none)."""
 
     start: str | None
     end: str | None
     point: str | None
+    ward: str | None = None
 
     @classmethod
-    def of(cls, start: date | None, end: date | None, point: str | None) -> Scope:
-        return cls(_day_text(start), _day_text(end), point)
+    def of(cls, start: date | None, end: date | None, point: str | None,
+           ward: str | None = None) -> Scope:
+        return cls(_day_text(start), _day_text(end), point, ward)
 
     def where(self, table: Table) -> list:
         conditions = []
@@ -49,20 +54,23 @@ class Scope(NamedTuple):
             conditions.append(table.c.day <= self.end)
         if self.point is not None:
             conditions.append(table.c.point == self.point)
+        if self.ward is not None:
+            conditions.append(table.c.point.in_(points_of(self.ward)))
         return conditions
 
 
 def ward_report(connection: Connection, *, start: date | None, end: date | None,
-                point: str | None) -> dict:
+                point: str | None, ward: str | None = None) -> dict:
     """The ward report for days ``start``..``end`` (Vietnam calendar days, both included;
-    ``None``: unbounded) at help point ``point`` (``None``: all). Read-only.
+    ``None``: unbounded) at help point ``point`` (``None``: all) of ``ward`` (``None``: the
+    whole city). Nothing of another ward's points is counted or named. Read-only.
 
     Returns ``{"period": {"from", "to"}, "point", "totals", "by_age_band", "by_gender",
     "by_disability", "satisfaction", "by_app", "services_by_app", "by_outcome",
     "unsolved_by_reason", "by_point", "activity", "points"}`` as docs/reports.md describes. A
     period whose start is after its end is simply empty. Raises only what the database raises.
     """
-    scope = Scope.of(start, end, point)
+    scope = Scope.of(start, end, point, ward)
     groups = _session_groups(connection, scope)
     apps = _app_counts(connection, scope)
     runs = _per_point(connection, report_lesson_runs, scope, report_lesson_runs.c.completed)
@@ -71,8 +79,9 @@ def ward_report(connection: Connection, *, start: date | None, end: date | None,
     overall = _figures([row for rows in groups.values() for row in rows],
                        [counts for counts in apps.values()], list(runs.values()),
                        list(requests.values()))
-    known = _devices_by_point(connection)
+    known = _devices_by_point(connection, scope)
     return {"period": {"from": scope.start, "to": scope.end}, "point": point,
+            **({"ward": ward} if ward is not None else {}),
             "totals": overall.pop("totals"), **overall,
             "by_point": _by_point(scope, known, data_points, groups, apps, runs, requests),
             "activity": _activity(connection, scope),
@@ -80,15 +89,15 @@ def ward_report(connection: Connection, *, start: date | None, end: date | None,
 
 
 def report_rows(connection: Connection, *, start: date | None, end: date | None,
-                point: str | None) -> Iterator[dict]:
+                point: str | None, ward: str | None = None) -> Iterator[dict]:
     """The anonymous per-session rows of the same period and point, in day order (then in the
     order they were recorded: ids are time-ordered; on SQLite that is the table's own order, so
     nothing is sorted), streamed from the database ``ROWS_PER_FETCH`` at a time: each
     ``{"day", "point", "age_band", "gender", "disability", "satisfaction", "duration_s",
     "services": [{"service", "outcomes": [...], "unsolved_reason"}]}``. Nothing else: no
     record or volunteer id, note, neighbourhood or time of day. Keep ``connection`` open while
-    iterating."""
-    scope = Scope.of(start, end, point)
+    iterating. ``ward`` limits them to that ward's points."""
+    scope = Scope.of(start, end, point, ward)
     s, v = report_sessions, report_services
     query = (select(s.c.record_id, s.c.day, s.c.point, s.c.age_band, s.c.gender, s.c.disability,
                     s.c.satisfaction, s.c.duration_s, v.c.service, v.c.unsolved_reason,
@@ -130,8 +139,8 @@ def _session_groups(connection: Connection, scope: Scope) -> dict[str, list[tupl
     s = report_sessions
     columns = (s.c.point, s.c.age_band, s.c.gender, s.c.disability, s.c.satisfaction)
     found = defaultdict(list)
-    for point, *values, n in connection.execute(
-            select(*columns, func.count()).where(*scope.where(s)).group_by(*columns)):
+    for point, *values, n in connection.execute(  # all at once: row by row costs 3× more
+            select(*columns, func.count()).where(*scope.where(s)).group_by(*columns)).all():
         found[point].append((*values, n))
     return found
 
@@ -143,7 +152,7 @@ def _app_counts(connection: Connection, scope: Scope) -> dict[str, list[tuple]]:
     sums = [func.sum(v.c[outcome]) for outcome in REPORT_OUTCOMES]
     found = defaultdict(list)
     for point, service, reason, n, *outcomes in connection.execute(
-            select(*columns, func.count(), *sums).where(*scope.where(v)).group_by(*columns)):
+            select(*columns, func.count(), *sums).where(*scope.where(v)).group_by(*columns)).all():
         found[point].append((service, reason, dict(zip(APP_COLUMNS, (n, *outcomes)))))
     return found
 
@@ -180,19 +189,50 @@ def _by_point(scope: Scope, known: dict, data_points: set, groups, apps, runs,
         sorted({name for name in known if name} | data_points)
     result = {}
     for name in names:
-        totals = _figures(groups.get(name, []), [apps.get(name, [])],
-                          [runs.get(name, (0, 0))], [requests.get(name, (0, 0))])["totals"]
-        result[name] = {**{key: totals[key] for key in TOTAL_KEYS},
+        totals = _point_totals(groups.get(name, []), apps.get(name, []),
+                               runs.get(name, (0, 0)), requests.get(name, (0, 0)))
+        result[name] = {**totals,
                         **known.get(name, {"devices": 0, "last_sync_at": None, "unsent": None})}
     return result
 
 
-def _devices_by_point(connection: Connection) -> dict[str, dict]:
-    """Per point: kiosks, their latest contact, and their unsent rows (``None``: none said)."""
+def _point_totals(groups: list[tuple], app_rows: list[tuple], runs: tuple[int, int],
+                  requests: tuple[int, int]) -> dict:
+    """The totals of one point, the same numbers as ``_figures(...)["totals"]`` gives, without
+    the breakdowns a point's line does not show (a city has 2,000 points: building every
+    breakdown of each took most of a city report's time)."""
+    sessions = elderly = unrated = good = 0
+    named_unrated = None  # a kiosk's own "unrated" value replaces the count, as in ``breakdown``
+    for age_band, _, _, satisfaction, n in groups:
+        sessions += n
+        elderly += n if age_band in ELDERLY_BANDS else 0
+        unrated += n if satisfaction is None else 0
+        good += n if satisfaction == "good" else 0
+        if satisfaction == UNRATED:
+            named_unrated = (named_unrated or 0) + n
+    unrated = unrated if named_unrated is None else named_unrated
+    services = referrals = not_solved = 0
+    for _, _, counts in app_rows:
+        services += int(counts["services"] or 0)
+        referrals += int(counts["referred"] or 0)
+        not_solved += int(counts["not_solved"] or 0)
+    totals = {"sessions": sessions, "people_helped": sessions, "elderly_helped": elderly,
+              "services": services, "referrals": referrals, "not_solved": not_solved,
+              "rated": sessions - unrated,
+              "satisfaction_rate": satisfaction_rate(good, sessions - unrated),
+              "lesson_runs": runs[0], "lesson_completions": runs[1], "help_requests": requests[0]}
+    return {key: totals[key] for key in TOTAL_KEYS}
+
+
+def _devices_by_point(connection: Connection, scope: Scope) -> dict[str, dict]:
+    """Per point (of the scope's ward): kiosks, their latest contact, and their unsent rows
+    (``None``: none said)."""
     found: dict[str, dict] = {}
-    for point, seen, newest, acknowledged in connection.execute(select(
-            devices.c.point, devices.c.last_seen_at, devices.c.kiosk_last_seq,
-            devices.c.acknowledged_seq)):
+    query = select(devices.c.point, devices.c.last_seen_at, devices.c.kiosk_last_seq,
+                   devices.c.acknowledged_seq)
+    if scope.ward is not None:
+        query = query.where(devices.c.point.in_(points_of(scope.ward)))
+    for point, seen, newest, acknowledged in connection.execute(query):
         entry = found.setdefault(point, {"devices": 0, "last_sync_at": None, "unsent": None})
         entry["devices"] += 1
         entry["last_sync_at"] = max(filter(None, (entry["last_sync_at"], seen)), default=None)

@@ -5,8 +5,8 @@ new table; ``records_by_type_time`` serves reports that count by type over a per
 stored as UTC ISO 8601 text with milliseconds, which sorts and compares the same on both databases.
 """
 
-from sqlalchemy import (BigInteger, Column, Float, Index, Integer, MetaData, PrimaryKeyConstraint,
-                        SmallInteger, String, Table, Text, UniqueConstraint)
+from sqlalchemy import (BigInteger, Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        PrimaryKeyConstraint, SmallInteger, String, Table, Text, UniqueConstraint)
 
 metadata = MetaData()
 
@@ -67,6 +67,9 @@ lesson_packs = Table(
     Column("size", BigInteger, nullable=False),
     Column("lessons", Integer, nullable=False),
     Column("published_at", String(40), nullable=False),
+    # since 0004: the pack's bytes, so every hub process on this database serves the same pack
+    # (a process writes the file into its own packs folder the first time it serves it)
+    Column("data", LargeBinary),
 )
 
 users = Table(
@@ -75,6 +78,7 @@ users = Table(
     Column("role", String(20), nullable=False),
     Column("password_hash", Text, nullable=False),
     Column("created_at", String(40), nullable=False),
+    Column("ward", Text),  # since 0004: the ward whose staff this is; NULL: the city's staff
 )
 
 schema_version = Table(
@@ -161,3 +165,21 @@ sign_in_failures = Table(
     Column("locked_until_ms", BigInteger, nullable=False),
 )
 Index("sign_in_failures_by_time", sign_in_failures.c.last_failed_ms)
+
+# Wards as tenants (since 0004, DESIGN.md invariant 12): every help point belongs to one ward; a
+# staff account (``users.ward``) belongs to one ward or, NULL, to the city. A point's name is
+# unique across the hub, so records and devices keep naming their point as before and a ward's
+# numbers are those of its points.
+wards = Table(
+    "wards", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("created_at", String(40), nullable=False),
+)
+
+help_points = Table(
+    "help_points", metadata,
+    Column("name", Text, primary_key=True),
+    Column("ward", String(200), ForeignKey("wards.name"), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+Index("help_points_by_ward", help_points.c.ward)

@@ -20,14 +20,17 @@ class RetrySchedule:
     """After a failure, wait ``base·factor^(n−1)`` seconds (capped at ``cap``), a random part of
     which (``jitter``, 0–1) is taken off so a ward's kiosks do not all retry together; after a
     success, wait ``interval``. ``hurry()`` brings the next try forward, never closer than
-    ``min_gap`` to the last one."""
+    ``min_gap`` to the last one, and spread over up to ``jitter × hurry_spread`` seconds more:
+    when a ward's network comes back, its kiosks learn it at the same moment, and should not all
+    knock on the hub in the same second."""
 
     def __init__(self, *, base: float = 10.0, factor: float = 2.0, cap: float = 900.0,
                  interval: float = 300.0, jitter: float = 0.5, min_gap: float = 5.0,
+                 hurry_spread: float = 60.0,
                  clock: Callable[[], float] = time.monotonic,
                  rng: random.Random | None = None):
         self.base, self.factor, self.cap, self.interval = base, factor, cap, interval
-        self.jitter, self.min_gap = jitter, min_gap
+        self.jitter, self.min_gap, self.hurry_spread = jitter, min_gap, hurry_spread
         self._clock, self._rng = clock, rng or random.Random()
         self.failures = 0
         self.last_attempt: float | None = None
@@ -57,7 +60,8 @@ class RetrySchedule:
     def hurry(self) -> None:
         """Try soon (the network came back, or there is something new to send)."""
         earliest = self._clock() if self.last_attempt is None else self.last_attempt + self.min_gap
-        self.next_due = min(self.next_due, max(earliest, self._clock()))
+        spread = self.jitter * self.hurry_spread * self._rng.random()
+        self.next_due = min(self.next_due, max(earliest, self._clock()) + spread)
 
     def now(self) -> None:
         """Try at once ("Sync now")."""

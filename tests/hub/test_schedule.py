@@ -100,3 +100,19 @@ def test_the_worker_thread_syncs_now_and_stops():
     assert ran.wait(10)
     worker.stop()
     assert not worker.running
+
+
+def test_kiosks_hurried_by_the_same_network_return_spread_over_the_spread():
+    clock = FakeClock()
+    dues = []
+    for seed in range(200):  # 200 kiosks of a ward see the network come back at one moment
+        schedule = RetrySchedule(base=600, jitter=0.5, hurry_spread=60, min_gap=5, clock=clock,
+                                 rng=random.Random(seed))
+        schedule.record_failure()  # their last try failed: the network was down
+        clock.now += 10
+        schedule.hurry()
+        dues.append(schedule.seconds_until_due())
+        clock.now -= 10
+    assert all(0 <= due <= 30 for due in dues)  # soon: within jitter × spread
+    assert max(dues) - min(dues) > 20  # not in lock-step
+    assert len({round(due, 3) for due in dues}) > 150

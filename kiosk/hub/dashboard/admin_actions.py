@@ -26,6 +26,7 @@ from kiosk.hub.packs import PublishError, lesson_check_ages, publish
 from kiosk.hub.schema import lesson_packs
 
 MAX_FILES = 100
+WARD_REASONS = ("other_ward", "bad_ward")  # refusals with their own message
 CHUNK = 1024 * 1024
 
 
@@ -36,7 +37,7 @@ def add_routes(router: APIRouter, web: Web) -> None:
     def kiosks(request: Request) -> Response:
         context = web.context(request)
         body = kiosks_body(web.engine, context.lang, context.csrf,
-                           admin=context.user.is_admin)
+                           admin=context.user.is_admin, ward=context.user.ward)
         return web.html(request, context, body, title=t(context.lang, "nav.kiosks"),
                         active="kiosks")
 
@@ -52,6 +53,7 @@ def add_routes(router: APIRouter, web: Web) -> None:
 
     def _made_code(request, context, form: dict) -> Response:
         point = str(form.get("point", "")).strip()
+        ward = context.user.ward or (str(form.get("ward", "")).strip() or None)
         try:
             hours = float(form.get("hours") or 24)
         except ValueError:
@@ -64,11 +66,11 @@ def add_routes(router: APIRouter, web: Web) -> None:
         else:
             try:
                 made = make_code(web.engine, point, keys=web.keys,
-                                 lifetime=timedelta(hours=hours))
-            except EnrollError:
-                error = "point_needed"
+                                 lifetime=timedelta(hours=hours), ward=ward)
+            except EnrollError as refused:
+                error = refused.reason if refused.reason in WARD_REASONS else "point_needed"
         body = kiosks_body(web.engine, context.lang, context.csrf, admin=True, made=made,
-                           error=error)
+                           error=error, ward=context.user.ward)
         return web.html(request, context, body, title=t(context.lang, "nav.kiosks"),
                         active="kiosks", status=400 if error else 200)
 
@@ -86,25 +88,27 @@ def add_routes(router: APIRouter, web: Web) -> None:
     def _reenrolled(request, context, device: str) -> Response:
         made, error = None, None
         try:
-            made = {**reenroll(web.engine, device, keys=web.keys), "device_id": device}
+            made = {**reenroll(web.engine, device, keys=web.keys, ward=context.user.ward),
+                    "device_id": device}
         except EnrollError:
             error = "unknown_device"
         body = kiosks_body(web.engine, context.lang, context.csrf, admin=True, made=made,
-                           error=error)
+                           error=error, ward=context.user.ward)
         return web.html(request, context, body, title=t(context.lang, "nav.kiosks"),
                         active="kiosks", status=400 if error else 200)
 
     @router.get("/dashboard/lessons")
     def lessons(request: Request) -> Response:
         context = web.context(request)
-        body = lessons_body(_packs(), context.lang, context.csrf, admin=context.user.is_admin,
+        body = lessons_body(_packs(), context.lang, context.csrf,
+                            admin=context.user.is_admin and context.user.ward is None,
                             checks=lesson_check_ages(web.engine, web.packs_dir))
         return web.html(request, context, body, title=t(context.lang, "nav.lessons"),
                         active="lessons")
 
     @router.post("/dashboard/lessons")
     async def publish_lessons(request: Request) -> Response:
-        context, files, folder = await _admin_upload(request, "pack")
+        context, files, folder = await _admin_upload(request, "pack", city=True)
         with folder:
             result = await run_in_threadpool(_publish, Path(folder.name), files)
         body = lessons_body(_packs(), context.lang, context.csrf, admin=True, **result,
@@ -138,20 +142,24 @@ def add_routes(router: APIRouter, web: Web) -> None:
         context, files, folder = await _admin_upload(request, "bundles")
         with folder:
             report = await run_in_threadpool(
-                import_bundles, web.engine, web.keys, [path for _, path in files])
+                import_bundles, web.engine, web.keys, [path for _, path in files],
+                ward=context.user.ward)
         for item, (name, _) in zip(report["bundles"], files):
             item["file"] = name  # the name the admin chose, not the temporary path
         body = import_body(context.lang, context.csrf, report=report)
         return web.html(request, context, body, title=t(context.lang, "nav.import"),
                         active="import")
 
-    async def _admin_upload(request: Request, field: str):
+    async def _admin_upload(request: Request, field: str, *, city: bool = False):
         """The admin's context, the uploaded files of ``field`` saved in a new temporary
-        folder (``[(shown name, path)]``) and that folder, to be cleaned up by the caller."""
+        folder (``[(shown name, path)]``) and that folder, to be cleaned up by the caller.
+        With ``city`` (lesson packs reach every ward's kiosks) only a city admin may."""
         context = await run_in_threadpool(web.context, request)
         web.check_origin(request)
         if not context.user.is_admin:
             raise Refused(403, "admins_only")
+        if city and context.user.ward is not None:
+            raise Refused(403, "city_only")
         form = await request.form(max_files=MAX_FILES, max_fields=10)
         try:
             web.check_post(request, context, form.get("csrf"), admin=True)
@@ -174,4 +182,5 @@ def add_routes(router: APIRouter, web: Web) -> None:
     def _packs() -> list[dict]:
         with web.engine.connect() as connection:
             return [dict(row) for row in connection.execute(
-                select(lesson_packs).order_by(lesson_packs.c.version.desc())).mappings()]
+                select(*(c for c in lesson_packs.c if c.name != "data"))
+                .order_by(lesson_packs.c.version.desc())).mappings()]

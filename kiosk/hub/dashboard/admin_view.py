@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from kiosk.hub.dashboard.render import (esc, hidden_csrf, moment, notice, number, t, table)
 from kiosk.hub.devices import device_rows
+from kiosk.hub.wards import list_wards
 from kiosk.lessons.library import LESSON_FILE, lesson_folders
 from kiosk.locale import catalogue
 from kiosk.report_figures import report_label
@@ -32,9 +33,10 @@ class UploadError(ValueError):
 
 
 def kiosks_body(engine, lang: str, csrf: str, *, admin: bool, made: dict | None = None,
-                error: str | None = None) -> str:
-    """The kiosks page: the code just made (if any), the form (admins) and every device."""
-    devices = device_rows(engine)
+                error: str | None = None, ward: str | None = None) -> str:
+    """The kiosks page: the code just made (if any), the form (admins) and every device of
+    ``ward`` (``None``: a city account, which also chooses the new point's ward)."""
+    devices = device_rows(engine, ward=ward)
     parts = [f'<h1>{esc(t(lang, "nav.kiosks"))}</h1>']
     if error:
         parts.append(notice(t(lang, error), "bad"))
@@ -54,6 +56,7 @@ def kiosks_body(engine, lang: str, csrf: str, *, admin: bool, made: dict | None 
             f'{_card_heading(lang, "new_code")}'
             f'<label>{esc(t(lang, "point"))}<input name="point" list="points" required '
             f'maxlength="120"></label><datalist id="points">{options}</datalist>'
+            + ("" if ward is not None else _ward_field(engine, lang)) +
             f'<label>{esc(t(lang, "valid_hours"))}<input name="hours" type="number" min="1" '
             f'max="168" value="24" required></label>'
             f'<button type="submit">{esc(t(lang, "make_code"))}</button></form>')
@@ -71,6 +74,14 @@ def kiosks_body(engine, lang: str, csrf: str, *, admin: bool, made: dict | None 
     parts.append(table(t(lang, "devices"), headers + ([t(lang, "col.reenroll")] if admin else []),
                        rows, css="devices", empty=t(lang, "no_devices"), numeric=[4]))
     return "".join(parts)
+
+
+def _ward_field(engine, lang: str) -> str:
+    """A city admin's choice of ward for a new point (empty: its ward, or the only one)."""
+    options = "".join(f'<option value="{esc(w["name"])}"></option>' for w in list_wards(engine))
+    return (f'<label>{esc(t(lang, "ward"))} <small>{esc(t(lang, "ward_hint"))}</small>'
+            f'<input name="ward" list="wards" maxlength="120"></label>'
+            f'<datalist id="wards">{options}</datalist>')
 
 
 def _reenroll_cell(row: dict, lang: str, csrf: str) -> str:

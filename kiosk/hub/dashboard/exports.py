@@ -22,18 +22,19 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "json": "application/json; charset=utf-8"}
 
 
-def load_report(engine: Engine, filters: Filters) -> dict:
-    """``ward_report`` for ``filters`` (read-only, one connection)."""
+def load_report(engine: Engine, filters: Filters, ward: str | None = None) -> dict:
+    """``ward_report`` for ``filters`` within ``ward`` (``None``: the city; read-only)."""
     from kiosk.hub.reports import ward_report
 
     with engine.connect() as connection:
         return ward_report(connection, start=filters.start, end=filters.end,
-                           point=filters.point)
+                           point=filters.point, ward=ward)
 
 
-def export_bytes(engine: Engine, filters: Filters, fmt: str, lang: str = "vi") -> bytes:
-    """The report for ``filters`` as a ``fmt`` file (``csv``, ``xlsx`` or ``json``), its
-    headings in ``lang``.
+def export_bytes(engine: Engine, filters: Filters, fmt: str, lang: str = "vi",
+                 ward: str | None = None) -> bytes:
+    """The report for ``filters`` within ``ward`` (``None``: the city) as a ``fmt`` file
+    (``csv``, ``xlsx`` or ``json``), its headings in ``lang``.
 
     Raises ``KeyError`` for another format."""
     from kiosk.hub import report_export
@@ -41,7 +42,7 @@ def export_bytes(engine: Engine, filters: Filters, fmt: str, lang: str = "vi") -
 
     if fmt not in FORMATS:
         raise KeyError(fmt)
-    bounds = {"start": filters.start, "end": filters.end, "point": filters.point}
+    bounds = {"start": filters.start, "end": filters.end, "point": filters.point, "ward": ward}
     with engine.connect() as connection:
         report = ward_report(connection, **bounds)
         if fmt == "json":
@@ -52,9 +53,10 @@ def export_bytes(engine: Engine, filters: Filters, fmt: str, lang: str = "vi") -
     return out.getvalue()
 
 
-def download(engine: Engine, filters: Filters, fmt: str, lang: str = "vi") -> Response:
+def download(engine: Engine, filters: Filters, fmt: str, lang: str = "vi",
+             ward: str | None = None) -> Response:
     """The file as an attachment named after the period and help point."""
-    return Response(export_bytes(engine, filters, fmt, lang), media_type=FORMATS[fmt],
+    return Response(export_bytes(engine, filters, fmt, lang, ward), media_type=FORMATS[fmt],
                     headers={"Content-Disposition":
                              f'attachment; filename="{file_name(filters, fmt)}"'})
 

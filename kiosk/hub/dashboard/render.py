@@ -16,8 +16,10 @@ from urllib.parse import urlencode
 from kiosk.locale import ui_text
 from kiosk.report_figures import VIETNAM
 
-NAV = (("dashboard", "/dashboard", False), ("kiosks", "/dashboard/kiosks", False),
-       ("lessons", "/dashboard/lessons", False), ("import", "/dashboard/import", True))
+NAV = (("dashboard", "/dashboard", False), ("city", "/dashboard/city", False),
+       ("kiosks", "/dashboard/kiosks", False), ("lessons", "/dashboard/lessons", False),
+       ("import", "/dashboard/import", True))
+CITY_ONLY = {"city"}  # pages a ward's account does not have
 
 
 def esc(value) -> str:
@@ -124,8 +126,11 @@ def _header(lang: str, user, csrf: str, active: str, switch: str) -> str:
     links = "".join(
         f'<a href="{href}"{" class=active aria-current=page" if name == active else ""}>'
         f"{esc(t(lang, 'nav.' + name))}</a>"
-        for name, href, admin_only in NAV if user.is_admin or not admin_only)
+        for name, href, admin_only in NAV if (user.is_admin or not admin_only)
+        and (getattr(user, "ward", None) is None or name not in CITY_ONLY))
     role = t(lang, f"role.{user.role}")
+    ward = getattr(user, "ward", None)
+    role += f" · {ward if ward is not None else t(lang, 'whole_city')}"
     return (f'<header class="bar"><div class="brand">{esc(t(lang, "product"))}</div>'
             f'<nav class="main">{links}</nav><div class="tools">'
             f'<span class="who">{esc(user.name)} · {esc(role)}</span>{switch}'

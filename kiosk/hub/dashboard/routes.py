@@ -7,12 +7,16 @@
 | ``GET /dashboard`` ``?from=&to=&point=&lang=`` | viewer, admin | the report |
 | ``GET /dashboard/print`` | viewer, admin | the same report for printing (A4) |
 | ``GET /dashboard/export/{csv,xlsx,json}`` | viewer, admin | the same report as a file |
+| ``GET /dashboard/city`` ``?from=&to=`` | city viewer, city admin | wards side by side |
 | ``GET /dashboard/kiosks``, ``/lessons`` | viewer, admin | devices, lesson packs |
-| ``POST /dashboard/kiosks``, ``/lessons`` | admin | enrollment code, publish lessons |
+| ``POST /dashboard/kiosks`` | admin | enrollment code |
+| ``POST /dashboard/lessons`` | city admin | publish lessons (for every ward's kiosks) |
 | ``GET, POST /dashboard/import`` | admin | import USB bundles |
 | ``GET /dashboard/static/…`` | anyone | the style sheet and the bundled font |
 
-Every other dashboard address sends a visitor who is not signed in to ``/signin``. The routes
+A ward's account (``users.ward``) sees and changes only its ward's points, kiosks, codes, imports
+and numbers: every route passes ``context.user.ward`` down to the query layer, and a help point of
+another ward named in a filter is dropped (``scoped_filters``). Every other dashboard address sends a visitor who is not signed in to ``/signin``. The routes
 are plain functions run on FastAPI's thread pool, so database, scrypt and file work never
 blocks the event loop. None of them is in the API's OpenAPI description.
 """
@@ -24,6 +28,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub.dashboard import admin_actions, exports
+from kiosk.hub.dashboard.city_view import city_body, city_comparison
 from kiosk.hub.dashboard.render import esc, hidden_csrf, notice, t
 from kiosk.hub.dashboard.report_view import parse_filters, report_body
 from kiosk.hub.dashboard.session import COOKIE, Session, cookie_options
@@ -122,17 +127,29 @@ def _router(web: Web) -> APIRouter:
     @router.get("/dashboard")
     def dashboard(request: Request) -> Response:
         context = web.context(request)
-        filters = parse_filters(request.query_params)
-        report = exports.load_report(web.engine, filters)
+        filters = web.scoped_filters(context, parse_filters(request.query_params))
+        report = exports.load_report(web.engine, filters, context.user.ward)
         body = report_body(report, filters, context.lang, csrf=context.csrf)
         return web.html(request, context, body, title=t(context.lang, "nav.dashboard"),
                         active="dashboard", query=filters.query())
 
+    @router.get("/dashboard/city")
+    def city(request: Request) -> Response:
+        context = web.context(request)
+        if context.user.ward is not None:
+            raise Refused(403, "city_only")
+        filters = parse_filters(request.query_params)
+        comparison = city_comparison(web.engine, start=filters.start, end=filters.end)
+        body = city_body(comparison, start=filters.start, end=filters.end, lang=context.lang)
+        return web.html(request, context, body, title=t(context.lang, "city_title"),
+                        active="city", query={"from": filters.start.isoformat(),
+                                              "to": filters.end.isoformat()})
+
     @router.get("/dashboard/print")
     def printable(request: Request) -> Response:
         context = web.context(request)
-        filters = parse_filters(request.query_params)
-        report = exports.load_report(web.engine, filters)
+        filters = web.scoped_filters(context, parse_filters(request.query_params))
+        report = exports.load_report(web.engine, filters, context.user.ward)
         body = report_body(report, filters, context.lang, printable=True)
         return web.html(request, context, body, title=t(context.lang, "report_title"),
                         query=filters.query(), printable=True)
@@ -142,9 +159,9 @@ def _router(web: Web) -> APIRouter:
         context = web.context(request)
         if fmt not in exports.FORMATS:
             raise Refused(404, "no_such_page")
-        filters = parse_filters(request.query_params)
+        filters = web.scoped_filters(context, parse_filters(request.query_params))
         return web.finish(request, context, exports.download(web.engine, filters, fmt,
-                                                               context.lang))
+                                                               context.lang, context.user.ward))
 
     @router.get("/dashboard/static/{name}")
     def static(name: str) -> Response:

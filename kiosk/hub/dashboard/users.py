@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.dashboard.sign_in_throttle import Locked, Throttle  # noqa: F401 (re-exported)
 from kiosk.hub.schema import settings, users
+from kiosk.hub.wards import WardError, ward_exists, ward_name
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,11 @@ class UserError(ValueError):
 
 @dataclass(frozen=True)
 class User:
+    """A staff account: ``ward`` is the ward whose numbers alone it sees, ``None`` the city."""
+
     name: str
     role: str
+    ward: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -83,9 +87,10 @@ def _dummy_hash() -> str:
 
 
 def add_user(engine: Engine, name: str, role: str, password: str, *,
-             replace: bool = False) -> User:
-    """Store a user ``name`` with ``role`` and ``password`` (hashed); with ``replace`` an
-    existing user gets the new role and password instead.
+             replace: bool = False, ward: str | None = None) -> User:
+    """Store a user ``name`` with ``role`` and ``password`` (hashed), of ``ward`` (which must
+    exist: made by its first enrollment code) or, ``None``, of the city; with ``replace`` an
+    existing user gets the new role, ward and password instead.
 
     Raises ``UserError`` (nothing stored) for an empty or too long name, an unknown role, a
     password shorter than ``MIN_PASSWORD`` characters, or a name already taken without
@@ -100,6 +105,11 @@ def add_user(engine: Engine, name: str, role: str, password: str, *,
         raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
         raise UserError(f"the password must have at most {MAX_PASSWORD} characters")
+    if ward is not None:
+        ward = ward_name_or_error(ward)
+        if not ward_exists(engine, ward):
+            raise UserError(f"there is no ward named {ward!r} (a ward is made by its first "
+                            "enrollment code: kiosk-hub enroll-code --point NAME --ward NAME)")
     hashed = hash_password(password)
     with write_transaction(engine) as connection:
         exists = connection.execute(select(users.c.name).where(users.c.name == name)).first()
@@ -108,19 +118,27 @@ def add_user(engine: Engine, name: str, role: str, password: str, *,
                             "(add --replace to set a new password and role)")
         if exists:
             connection.execute(update(users).where(users.c.name == name)
-                               .values(role=role, password_hash=hashed))
+                               .values(role=role, password_hash=hashed, ward=ward))
         else:
-            connection.execute(users.insert().values(name=name, role=role,
+            connection.execute(users.insert().values(name=name, role=role, ward=ward,
                                                      password_hash=hashed, created_at=now_iso()))
-    return User(name, role)
+    return User(name, role, ward)
+
+
+def ward_name_or_error(ward: str) -> str:
+    try:
+        return ward_name(ward)
+    except WardError as error:
+        raise UserError(str(error)) from None
 
 
 def get_user(engine: Engine, name: str) -> tuple[User, str] | None:
     """The user called ``name`` and their stored hash, or ``None``."""
     with engine.connect() as connection:
-        row = connection.execute(select(users.c.name, users.c.role, users.c.password_hash)
+        row = connection.execute(select(users.c.name, users.c.role, users.c.ward,
+                                        users.c.password_hash)
                                  .where(users.c.name == name)).first()
-    return (User(row.name, row.role), row.password_hash) if row else None
+    return (User(row.name, row.role, row.ward), row.password_hash) if row else None
 
 
 def end_sessions(engine: Engine, name: str, *, now_ms: int | None = None) -> None:
@@ -144,8 +162,9 @@ def sessions_ended_at(engine: Engine, name: str) -> int:
 
 def list_users(engine: Engine) -> list[User]:
     with engine.connect() as connection:
-        rows = connection.execute(select(users.c.name, users.c.role).order_by(users.c.name))
-        return [User(row.name, row.role) for row in rows]
+        rows = connection.execute(select(users.c.name, users.c.role, users.c.ward)
+                                  .order_by(users.c.name))
+        return [User(row.name, row.role, row.ward) for row in rows]
 
 
 def authenticate(engine: Engine, throttle: Throttle, name: str, password: str, *,

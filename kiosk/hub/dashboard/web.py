@@ -10,7 +10,7 @@ to an admin action.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,6 +23,7 @@ from kiosk.hub.dashboard.session import (COOKIE, LANG_COOKIE, LANGUAGES, Session
                                          cookie_options, fingerprint, same_origin)
 from kiosk.hub.dashboard.users import Throttle, User, get_user, sessions_ended_at
 from kiosk.hub.keys import HubKeys
+from kiosk.hub.wards import ward_of_point
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 SECURITY_HEADERS = {
@@ -97,6 +98,17 @@ class Web:
         if session.issued <= sessions_ended_at(self.engine, session.user):
             return None
         return found[0]
+
+    def scoped_filters(self, context: Context, filters):
+        """``filters`` as ``context``'s user may see them: a help point outside a ward
+        account's ward is dropped (the ward's every point is shown, with a notice)."""
+        ward = context.user.ward if context.user else None
+        if ward is None or filters.point is None:
+            return filters
+        with self.engine.connect() as connection:
+            if ward_of_point(connection, filters.point) == ward:
+                return filters
+        return replace(filters, point=None, problem="not_your_point")
 
     def check_post(self, request: Request, context: Context, token: str | None, *,
                    admin: bool = False) -> None:
