@@ -20,7 +20,7 @@ from kiosk.journal import SERVICES, UNSOLVED_REASONS
 from kiosk.report_figures import value_label
 
 WARD_COLUMNS = ("points", "people_helped", "elderly_share", "services", "dossiers",
-                "not_solved", "satisfaction_rate", "target_met", "last_sync_at")
+                "not_solved", "satisfaction", "target_met", "last_sync")  # ui.json dash.col.*
 
 
 def city_comparison(engine: Engine, *, start: date, end: date) -> dict:
