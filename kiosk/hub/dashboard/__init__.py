@@ -3,7 +3,9 @@
 Vietnamese first (English by ``?lang=en`` or the switch in the header), no JavaScript and nothing
 fetched from outside the hub, so it works on a ward PC with no internet. Viewers read the report
 and download it (CSV, XLSX, JSON) or print it; admins also make enrollment codes, publish lesson
-packs and import USB bundles. Accounts are made with ``kiosk-hub user add``. No Qt here.
+packs and import USB bundles. Accounts are made with ``kiosk-hub user add``, each of one ward
+(seeing and changing only that ward's points) or of the city (every ward, and the city page
+comparing them). No Qt here.
 """
 
 from __future__ import annotations

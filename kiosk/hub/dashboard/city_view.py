@@ -20,7 +20,7 @@ from kiosk.journal import SERVICES, UNSOLVED_REASONS
 from kiosk.report_figures import value_label
 
 WARD_COLUMNS = ("points", "people_helped", "elderly_share", "services", "dossiers",
-                "not_solved", "satisfaction_rate", "target_met", "last_sync_at")
+                "not_solved", "satisfaction", "target_met", "last_sync")  # ui.json dash.col.*
 
 
 def city_comparison(engine: Engine, *, start: date, end: date) -> dict:
@@ -69,6 +69,7 @@ def city_body(comparison: dict, *, start: date, end: date, lang: str) -> str:
     parts.append(table(t(lang, "table.wards"),
                        [t(lang, "col.ward")] + [t(lang, f"col.{c}") for c in WARD_COLUMNS],
                        [_ward_cells(name, row, lang) for name, row in everyone], css="wards",
+                       row_css=lambda index: "city" if index == len(named) else "",
                        empty=t(lang, "no_wards"), numeric=list(range(1, 8))))
     apps = [s for s in SERVICES if any(r["services_by_app"].get(s) for _, r in everyone)]
     parts.append(table(t(lang, "table.ward_apps"),

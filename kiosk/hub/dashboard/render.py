@@ -77,17 +77,24 @@ def num_cell(key: str, value, lang: str, *, tag: str = "td") -> str:
 
 
 def table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]], *,
-          css: str = "", empty: str = "", numeric: Iterable[int] | None = None) -> str:
+          css: str = "", empty: str = "", numeric: Iterable[int] | None = None,
+          row_css=None) -> str:
     """A table; ``rows`` are lists of ready cell HTML (``<td>…</td>``). The headers of the
-    ``numeric`` columns (default: all but the first) are aligned right, like their numbers."""
+    ``numeric`` columns (default: all but the first) are aligned right, like their numbers.
+    ``row_css(index)`` gives a row its class (e.g. a total row)."""
     right = set(range(1, len(headers)) if numeric is None else numeric)
     head = "".join(f'<th scope="col"{" class=num" if i in right else ""}>{esc(h)}</th>'
                    for i, h in enumerate(headers))
-    body = "".join(f"<tr>{''.join(cells)}</tr>" for cells in rows)
+    body = "".join(_row_start(row_css(index) if row_css else "") + "".join(cells) + "</tr>"
+                   for index, cells in enumerate(rows))
     if not body and empty:
         body = f'<tr><td colspan="{len(headers)}" class="empty">{esc(empty)}</td></tr>'
     return (f'<table class="{esc(css)}"><caption>{esc(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _row_start(css: str) -> str:
+    return f'<tr class="{esc(css)}">' if css else "<tr>"
 
 
 def tile(title: str, key: str, value_html: str, raw, note: str = "", *, css: str = "") -> str:
