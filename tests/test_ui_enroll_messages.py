@@ -9,11 +9,12 @@ from kiosk.sync.enroll import EnrollFailed, request_enrollment
 from kiosk.ui.sync_service import enroll_failure_key, sync_error_key
 
 HUB = {"x-kiosk-hub": "hub-1"}
+CODE = "ABCD-EFGH-JKLM-NPQR-STUV"  # well formed: its last ten signs name a hub's key
 
 
-def failure(handler, url="http://hub.example:8750") -> str:
+def failure(handler, url="http://hub.example:8750", code=CODE) -> str:
     with pytest.raises(EnrollFailed) as failed:
-        request_enrollment(url, "ABCD-1234", "device-1",
+        request_enrollment(url, code, "device-1",
                            transport=httpx.MockTransport(handler) if handler else None)
     return enroll_failure_key(failed.value)
 
@@ -38,7 +39,7 @@ def offline(request):
     (None, "not an address", "hub.error.bad_address"),
     (None, "http://[::1", "hub.error.bad_address"),
     (lambda request: httpx.Response(200, headers=HUB, json={"hub": "kiosk-hub"}),
-     "http://hub.example:8750", "hub.enroll.incomplete"),
+     "http://hub.example:8750", "enroll.error.impostor"),
 ])
 def test_each_enrollment_failure_has_its_own_plain_message(handler, url, key):
     assert failure(handler, url) == key
@@ -46,6 +47,10 @@ def test_each_enrollment_failure_has_its_own_plain_message(handler, url, key):
     assert vietnamese != english
     for word in ("the ", "hub", "HTTP", "enrollment"):
         assert word not in vietnamese
+
+
+def test_an_old_style_or_mistyped_code_is_named_before_anything_is_sent():
+    assert failure(None, code="ABCD-1234") == "enroll.error.old_code"
 
 
 def test_a_sync_error_without_a_known_kind_still_has_plain_words():

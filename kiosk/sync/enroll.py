@@ -40,7 +40,13 @@ class NotEnrolled(Exception):
 
 
 class EnrollFailed(Exception):
-    """Enrollment did not happen; ``str()`` says why in plain words. Nothing was stored."""
+    """Enrollment did not happen; ``str()`` says why in plain words. Nothing was stored.
+    ``key`` is the catalogue key of the reason when this module knows it (screens show that, in
+    the resident's language); otherwise the exception it was raised from tells why."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ def request_enrollment(hub_url: str, code: str, device: str, *,
     hub_url = hub_url.strip().rstrip("/")
     fingerprint = identity.code_fingerprint(code)
     if fingerprint is None:
-        raise EnrollFailed(_words("enroll.error.old_code"))
+        raise EnrollFailed(_words("enroll.error.old_code"), key="enroll.error.old_code")
     key = identity.new_key()
     try:
         hub_key, hub_id = _proven_hub(hub_url, fingerprint, transport)
@@ -94,7 +100,7 @@ def request_enrollment(hub_url: str, code: str, device: str, *,
         raise EnrollFailed("the hub address is not a valid http:// or https:// address") from None
     if (granted.get("signing_key"), granted.get("device_id"), granted.get("public_key")) != \
             (hub_key, device, identity.public_text(key)):
-        raise EnrollFailed(_words("enroll.error.impostor"))
+        raise EnrollFailed(_words("enroll.error.impostor"), key="enroll.error.impostor")
     try:
         return Enrollment(hub_url=hub_url, hub_id=hub_id, device_token=granted["token"],
                           signing_key=hub_key, encryption_key=granted["encryption_key"],
@@ -117,7 +123,7 @@ def _proven_hub(hub_url: str, fingerprint: str, transport) -> tuple[str, str]:
             or not identity.verify(hub_key, identity.HELLO,
                                    identity.hello_message(challenge, encryption_key),
                                    hello.get("proof")):
-        raise EnrollFailed(_words("enroll.error.impostor"))
+        raise EnrollFailed(_words("enroll.error.impostor"), key="enroll.error.impostor")
     return hub_key, hashlib.sha256(base64.b64decode(hub_key)).hexdigest()[:16]
 
 

@@ -33,13 +33,15 @@ ENROLL_REFUSALS = {"code_unknown", "code_used", "code_expired"}
 
 def enroll_failure_key(failed: BaseException) -> str:
     """The catalogue key (``hub.enroll.*`` or ``hub.error.*``) that says in plain words why an
-    enrollment failed. ``EnrollFailed`` keeps only an English sentence, so the exception it was
+    enrollment failed: the ``key`` ``EnrollFailed`` carries when it knows one, else the exception it was
     raised from (``NotConnected`` with its ``kind``, ``HubRefused`` with the hub's error code)
     tells which."""
     import httpx
 
     from kiosk.sync.client import HubRefused
 
+    if isinstance(getattr(failed, "key", None), str) and failed.key in _catalogue():
+        return failed.key
     cause = failed.__cause__ or failed.__context__
     for error in (failed, cause):
         kind = getattr(error, "kind", None)
