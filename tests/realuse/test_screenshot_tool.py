@@ -32,7 +32,8 @@ def _screenshot(data_dir, out):
 
 
 def _qr_urls(picture) -> set[str]:
-    found = subprocess.run(["zbarimg", "-q", "--raw", str(picture)], capture_output=True,
+    found = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(picture)],
+                           capture_output=True,
                            text=True, timeout=60)
     return set(found.stdout.split())
 
