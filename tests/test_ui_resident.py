@@ -202,3 +202,31 @@ def test_a_real_tap_on_the_picture_reaches_the_practice(qtbot, window):
     qtbot.mouseClick(window.step.phone, Qt.MouseButton.LeftButton,
                      pos=rect.topLeft().toPoint() + QPoint(3, 3))
     assert "thử lại" in window.step.feedback.text()
+
+
+@pytest.mark.parametrize("presses", [0, 1, 2], ids=["normal", "large", "larger"])
+def test_a_step_with_a_long_message_and_a_warning_keeps_the_phone_narrow(qtbot, window,
+                                                                         presses):
+    """vneid-activate step 1 once stretched the window past 768 px: the warning was measured
+    before the screen was laid out, and the phone took its width from that stretched height."""
+    from PySide6.QtCore import QPoint
+
+    for _ in range(presses):
+        window.welcome.text_size.click()
+    lesson = next(lesson for lesson in LESSONS if lesson.id == "vneid-activate")
+    window.illustrations.load_now(lesson, "vi")
+    open_lesson_from_home(qtbot, window, lesson)
+    window.intro.start.click()
+    step = window.step
+    qtbot.waitUntil(lambda: step.phone.has_image())
+    qtbot.wait(50)
+    assert step.warning.isVisible()
+    assert window.height() == 768
+    assert step.phone.width() <= 0.45 * window.width()
+    rect = step.phone.image_rect()
+    assert 1.9 < rect.height() / rect.width() < 2.2  # a phone's shape, not a stretched one
+    warning = step.warning
+    assert warning.height() <= warning.heightForWidth(warning.width()) + 2  # no empty box
+    for button in (step.next, step.back):
+        bottom = button.mapTo(window, QPoint(0, button.height())).y()
+        assert button.isVisible() and bottom <= window.height()

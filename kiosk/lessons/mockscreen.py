@@ -21,7 +21,7 @@ from PIL.PngImagePlugin import PngInfo
 from kiosk.lessons.model import tr
 from kiosk.paths import FONTS_DIR
 
-RENDERER_VERSION = 2  # raise whenever the drawing changes, so cached pictures are redrawn
+RENDERER_VERSION = 3  # raise whenever the drawing changes, so cached pictures are redrawn
 # No text on the phone is drawn smaller than this (logical units). The kiosk shows the phone
 # about 640 px tall on a 1366×768 screen (0.86 px per unit), so 19 units is over 16 px there:
 # a status time or a tab label as readable as the rest, not 7–9 px.
@@ -295,14 +295,15 @@ def _card(p: _Painter, el: dict, y: float) -> float:
     title = p.wrap(p.t(el.get("title")), 18, CW - 36, bold=True)
     band = y + len(title) * 24.3 + 22
     lines = [line for text in el.get("lines") or [] for line in p.wrap(p.t(text), 16, CW - 36)]
-    box = (PAD, y, SW - PAD, band + len(lines) * 21.6 + (24 if lines else 4))
+    step = SMALLEST_TEXT * 1.35  # the lines are drawn at the smallest size, 19 not 16
+    box = (PAD, y, SW - PAD, band + len(lines) * step + (24 if lines else 4))
     p.rect(box, fill=PANEL, outline=LINE, radius=14)
     p.rect((PAD, y, SW - PAD, band), fill=p.accent, radius=14)
     p.rect((PAD, band - 14, SW - PAD, band), fill=p.accent)
     for i, line in enumerate(title):
         p.text(PAD + 18, y + 11 + i * 24.3, line, 18, bold=True, fill=_on_color(p.accent))
     for i, line in enumerate(lines):
-        p.text(PAD + 18, band + 12 + i * 21.6, line, 16, fill=INK if i == 0 else MUTED)
+        p.text(PAD + 18, band + 12 + i * step, line, 16, fill=INK if i == 0 else MUTED)
     p.mark(el.get("id"), box)
     return box[3]
 

@@ -3,18 +3,28 @@
 Drawing them ourselves keeps them independent of emoji or symbol fonts, which kiosks lack.
 """
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 
 class PhoneView(QWidget):
-    """Shows a step's illustration as tall as the widget, keeping its shape: the widget makes
-    itself exactly as wide as the picture at that height, so the phone fills its column.
+    """Shows a step's illustration as tall as its column, keeping its shape: the widget makes
+    itself as wide as the picture at that height, so the phone fills its column, but never
+    wider than ``MAX_WINDOW_SHARE`` of the window.
+
+    The width follows the height the *window* leaves below the widget's top, not the widget's
+    own height: the widget's height comes from the layout, which a tall right-hand column can
+    push past the window; following that would widen the phone, narrow the column, make its
+    texts taller still and so on, until the phone was most of the screen and the step's buttons
+    were off it.
 
     ``was_tapped`` gives a press in the picture's own pixels (for practice); presses outside
     the picture are ignored.
     """
+
+    MAX_WINDOW_SHARE = 0.45
+    BOTTOM_ROOM = 10  # the step screen's margin under the phone
 
     was_tapped = Signal(float, float)
 
@@ -34,11 +44,23 @@ class PhoneView(QWidget):
         if event.size().height() != event.oldSize().height():
             self._fit_width()
 
+    def _room(self) -> tuple[int, int]:
+        """(height, width) the phone may take: its own height, but no lower than the window's
+        bottom, and at most ``MAX_WINDOW_SHARE`` of the window's width."""
+        window = self.window()
+        if window is self:
+            return self.height(), self.width()
+        top = self.mapTo(window, QPoint(0, 0)).y()
+        height = min(self.height(), window.height() - top - self.BOTTOM_ROOM)
+        return height, round(window.width() * self.MAX_WINDOW_SHARE)
+
     def _fit_width(self) -> None:
         """Width follows height (a layout only knows height-for-width, not the reverse)."""
         if self._image is None or self.height() < 50:
             return
-        wanted = max(160, round(self.height() * self._image.width() / self._image.height()))
+        height, widest = self._room()
+        wanted = round(max(50, height) * self._image.width() / self._image.height())
+        wanted = max(160, min(wanted, widest))
         if abs(self.maximumWidth() - wanted) > 1:
             self.setFixedWidth(wanted)
 

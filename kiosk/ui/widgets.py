@@ -110,10 +110,34 @@ class WholeLabel(QLabel):
         if event.size().width() != event.oldSize().width():
             self._hold_height()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._hold_height()
+
     def _hold_height(self) -> None:
-        needed = self.heightForWidth(self.width()) if self.width() > 40 else 0
+        """Only once shown: a label on a screen not yet laid out is 100 px wide, and the height
+        its text needs there (over 1000 px for a warning) would stretch the whole window."""
+        if not self.isVisible():
+            return
+        needed = self._needed_height(self.width()) if self.width() > 40 else 0
         if needed > 0 and needed != self.minimumHeight():
             self.setMinimumHeight(needed)
+
+    def _needed_height(self, width: int) -> int:
+        """The text's height at ``width``. QLabel's own ``heightForWidth`` never answers less
+        than the minimum height in force, so the one held at a narrower width is lifted while
+        measuring: otherwise the label could only ever grow, and a box once measured narrow
+        (during a first layout, or beside a too-wide picture) stayed a tall empty box."""
+        held = self.minimumHeight()
+        if not held:
+            return self.heightForWidth(width)
+        self.blockSignals(True)
+        try:
+            self.setMinimumHeight(0)
+            return self.heightForWidth(width)
+        finally:
+            self.setMinimumHeight(held)
+            self.blockSignals(False)
 
 
 def whole_label(text: str, parent: QWidget, role: str | None = None) -> WholeLabel:

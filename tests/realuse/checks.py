@@ -8,6 +8,8 @@ fonts, its layout), so what is judged is what was drawn.
 from __future__ import annotations
 
 PRIMARY_ROLES = ("go", "primary")
+# Push buttons of every kind the kiosk draws (the home tiles wrap their words themselves).
+BUTTON_CLASSES = ("QPushButton", "TallButton", "WrappingTile")
 CUE = "more_below"  # object name of the "more below" cue a screen shows when it scrolls
 OVERLAP_PX = 4
 
@@ -71,7 +73,7 @@ def _hidden_without_cue(widgets) -> list[str]:
         if scroll and scroll.get("area") and scroll["value"] < scroll["max"]:
             found.append(f"content below the fold ({scroll['max'] - scroll['value']} px) "
                          "with no 'more below' cue")
-        if (w["class"] in ("QPushButton", "TallButton") and w["role"] in PRIMARY_ROLES
+        if (w["class"] in BUTTON_CLASSES and w["role"] in PRIMARY_ROLES
                 and w.get("text") and _fully_visible(w) is False):
             found.append(f"primary button '{_short(w['text'])}' is out of view, unannounced")
     return found

@@ -12,6 +12,8 @@ from kiosk.lessons.installed import installed_library
 from kiosk.lessons.model import tr
 from kiosk.locale import catalogue, ui_text
 
+from realuse.checks import BUTTON_CLASSES
+
 SIZES = ("normal", "large", "larger")
 # A lesson with QR codes at every size; at the largest, then the scams lesson (long warnings,
 # and no links: its finish screen must not keep the first lesson's QR codes).
@@ -79,12 +81,12 @@ def resident_walk(k, data_dir, size: str, language: str) -> None:
 def walk_lesson(k, library, lesson, language: str, name: str) -> None:
     app = library.apps[lesson.app]
     k.look("home")
-    k.tap_text(tr(app.name, language), exact=False, classes=("QPushButton", "TallButton"))
+    k.tap_text(tr(app.name, language), exact=False, classes=BUTTON_CLASSES)
     if len(library.lessons_for(lesson.app)) > 1:
         k.wait_for(_t("choose.title", language))
         k.look(f"{name} choose")
         k.tap_text(tr(lesson.title, language), exact=False,
-                   classes=("QPushButton", "TallButton"))
+                   classes=BUTTON_CLASSES)
     k.wait_for(_t("intro.start", language))
     k.look(f"{name} intro")
     k.tap_text(_t("intro.start", language))
