@@ -107,21 +107,26 @@ class WrapButton(QPushButton):
 
 class ChoiceGroup(QWidget):
     """Toggle buttons for ``values``, ``columns`` to a row. With ``exclusive`` one value at most
-    is chosen (tapping it again clears it). ``label_for(value, language)`` gives each text."""
+    is chosen (tapping it again clears it). ``label_for(value, language)`` gives each text.
+    With ``weighted`` each column's width follows the length of its text (for one row of many
+    choices: long labels get the room to wrap onto as few lines as short ones, so the row stays
+    low), instead of equal columns."""
 
     selection_did_change = Signal()
 
     def __init__(self, values, label_for, *, exclusive: bool, columns: int = 4,
-                 parent: QWidget | None = None):
+                 weighted: bool = False, spacing: int = 10, parent: QWidget | None = None):
         super().__init__(parent)
         self._label_for = label_for
         self._exclusive = exclusive
         self._columns = columns
+        self._weighted = weighted
         self.values: tuple = ()
         self.buttons: dict = {}
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setSpacing(10)
+        self._grid.setHorizontalSpacing(spacing)
+        self._grid.setVerticalSpacing(6)  # rows of choices close: the form must fit one screen
         for column_index in range(columns):
             self._grid.setColumnStretch(column_index, 1)
         self.set_values(values)
@@ -169,6 +174,22 @@ class ChoiceGroup(QWidget):
     def refresh(self, language: str) -> None:
         for value, choice in self.buttons.items():
             choice.setText(self._label_for(value, language))
+        self._weigh_columns()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._weigh_columns()
+
+    def _weigh_columns(self) -> None:
+        """With ``weighted``, stretch each column by the width of its text on one line."""
+        if not self._weighted:
+            return
+        for index, choice in enumerate(self.buttons.values()):
+            if index >= self._columns:
+                break
+            advance = choice.fontMetrics().horizontalAdvance(choice.full_text)
+            self._grid.setColumnStretch(index, max(1, advance + _SIDE_PADDING))
 
     def _on_clicked(self, value, checked: bool) -> None:
         if self._exclusive and checked:

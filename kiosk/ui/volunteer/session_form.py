@@ -21,8 +21,12 @@ HEADING_MAX_PX = 230  # ...at most this, so the choices keep their room at the l
 # Choice texts grow with the text size up to CHOICE_MAX_PT only: beyond it the required answers
 # and "Lưu" would no longer fit one 1366×768 screen. Headings are bold body text.
 CHOICE_MAX_PT = 19
+# The services' one row of nine choices is held to SERVICE_MAX_PT: at 19 pt their longest words
+# alone are wider than 1366 px in English, and their wrapped lines too tall in Vietnamese.
+SERVICE_MAX_PT = 17
 FORM_STYLE = ('QLabel[field="heading"] {{ font-weight: bold; }} '
-              'QPushButton[role="choice"] {{ font-size: {choice_pt}pt; }}')
+              'QPushButton[role="choice"] {{ font-size: {choice_pt}pt; }} '
+              'QWidget#services QPushButton[role="choice"] {{ font-size: {service_pt}pt; }}')
 
 
 class SessionForm(Screen):
@@ -50,7 +54,8 @@ class SessionForm(Screen):
         self.age = ChoiceGroup(journal.AGE_BANDS, labelled("age_band"), exclusive=True,
                                columns=5)
         self.services = ChoiceGroup(journal.SERVICES, labelled("service"), exclusive=False,
-                                    columns=len(journal.SERVICES))
+                                    columns=len(journal.SERVICES), weighted=True, spacing=6)
+        self.services.setObjectName("services")
         self.results = {s: ServiceResult(s, content) for s in journal.SERVICES}
         self.satisfaction = ChoiceGroup(journal.SATISFACTION, labelled("satisfaction"),
                                         exclusive=True, columns=3)
@@ -89,7 +94,7 @@ class SessionForm(Screen):
         details = column(self.details, margins=0, spacing=12)
         for name in ("gender", "disability", "neighbourhood", "note"):
             details.addWidget(self.rows[name])
-        fields = column(content, margins=0, spacing=10)
+        fields = column(content, margins=0, spacing=6)
         fields.setContentsMargins(0, 0, 16, 0)  # clear of the scroll bar
         for widget in (self.rows["age"], self.rows["services"], *self.results.values(),
                        self.rows["satisfaction"], self.details):
@@ -235,7 +240,8 @@ class SessionForm(Screen):
         choice_pt = min(CHOICE_MAX_PT, max(18, round(body_pt * 0.8)))
         if choice_pt != self._choice_pt:
             self._choice_pt = choice_pt
-            self.setStyleSheet(FORM_STYLE.format(choice_pt=choice_pt))
+            self.setStyleSheet(FORM_STYLE.format(choice_pt=choice_pt,
+                                                 service_pt=min(SERVICE_MAX_PT, choice_pt)))
         width = min(HEADING_MAX_PX, self.fontMetrics().horizontalAdvance("M") * HEADING_EM)
         for row in self._all_rows():
             row.set_heading_width(width)
