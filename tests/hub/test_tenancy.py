@@ -112,7 +112,8 @@ def test_the_city_sees_every_ward_and_compares_them(app, hub_engine, wards):
         assert numbers[f"ward.{ward}.satisfaction_rate"] == \
             str(report["totals"]["satisfaction_rate"])
         for app_name, counts in report["by_app"].items():
-            assert numbers[f"ward.{ward}.app.{app_name}"] == str(counts["services"])
+            if counts["services"]:  # the page leaves out apps no ward of the city helped with
+                assert numbers[f"ward.{ward}.app.{app_name}"] == str(counts["services"])
     other, _ = signed_in(app, ("b.viewer", PASSWORD))
     assert other.get(f"/dashboard/city?{QUERY}").status_code == 403
     assert page_numbers(other.get(f"/dashboard?{QUERY}").text)["totals.sessions"] == \
