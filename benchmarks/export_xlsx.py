@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk.hub.report_layout import row_header, row_values, safe_text  # noqa: E402
-from kiosk.journal import AGE_BANDS, DISABILITIES, GENDERS, SATISFACTION, SERVICES  # noqa: E402
-from kiosk.journal import UNSOLVED_REASONS  # noqa: E402
+from kiosk.core.journal import AGE_BANDS, DISABILITIES, GENDERS, SATISFACTION, SERVICES  # noqa: E402
+from kiosk.core.journal import UNSOLVED_REASONS  # noqa: E402
 
 LIMIT_S = 10.0
 WRITERS = ("openpyxl", "xlsxwriter", "hub")  # "hub": report_workbook.write_workbook
@@ -94,7 +94,7 @@ def write_xlsxwriter(rows, out: Path) -> None:
 def write_hub(rows, out: Path) -> None:
     """The hub's own workbook (``report_workbook.write_workbook``) with an empty summary."""
     from kiosk.hub.report_workbook import write_workbook
-    from kiosk.report_figures import figures
+    from kiosk.reporting.figures import figures
 
     report = {"period": {"from": "2025-01-01", "to": "2025-12-31"}, "point": None,
               **figures([], {}, {}, lesson_runs=0, lesson_completions=0, help_requests=0), "by_point": {}, "activity": [], "points": []}

@@ -1,6 +1,6 @@
 """The take-home guide of every lesson, in both languages: file size and time to make it.
 
-For each lesson and language it writes the PDF (`kiosk.handout.write_handout`: layout, phone
+For each lesson and language it writes the PDF (`kiosk.guide.handout.write_handout`: layout, phone
 pictures drawn for paper, fonts subset and embedded, written and fsynced) and prints its size
 against 300 KB and its time against 1 s (DESIGN.md). Wall time is what a resident waits; CPU time
 is shown beside it because on a shared machine the wall clock also counts other people's work.
@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kiosk.handout import write_handout
+from kiosk.guide.handout import write_handout
 from kiosk.lessons.library import load_library
 
 MAX_KB, MAX_S = 300, 1.0

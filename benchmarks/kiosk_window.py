@@ -10,10 +10,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def prepare_data_dir(folder: Path) -> None:
     """A kiosk that has been set up (admin PIN chosen), as on every start after the first."""
-    from kiosk import accounts
-    from kiosk.db import connect
+    from kiosk.core import accounts
+    from kiosk.core.db import connect
 
-    db = connect(folder / "kiosk.db")
+    db = connect(folder / "kiosk.core.db")
     accounts.create_account(db, name="Admin", role="admin", pin="2468")
     db.conn.close()
 

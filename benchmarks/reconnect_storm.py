@@ -39,7 +39,7 @@ from kiosk.hub.database import now_iso, open_engine  # noqa: E402
 from kiosk.hub.enrollment import make_code, redeem_code  # noqa: E402
 from kiosk.hub.keys import load_or_create  # noqa: E402
 from kiosk.hub.schema import REPORT_TABLES  # noqa: E402
-from kiosk.ids import uuid7  # noqa: E402
+from kiosk.core.ids import uuid7  # noqa: E402
 from kiosk.sync import identity  # noqa: E402
 from kiosk.sync.client import HubClient, HubRefused, NotConnected  # noqa: E402
 from kiosk.sync.schedule import RetrySchedule  # noqa: E402

@@ -37,8 +37,8 @@ import orjson  # noqa: E402
 
 from kiosk.hub.database import open_engine  # noqa: E402
 from kiosk.hub.projections import project  # noqa: E402
-from kiosk.ids import uuid7  # noqa: E402
-from kiosk.journal import AGE_BANDS, DISABILITIES, GENDERS, OUTCOMES, SERVICES  # noqa: E402
+from kiosk.core.ids import uuid7  # noqa: E402
+from kiosk.core.journal import AGE_BANDS, DISABILITIES, GENDERS, OUTCOMES, SERVICES  # noqa: E402
 
 POINTS = [f"Nhà văn hóa tổ {n}" for n in range(1, 21)]
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))

@@ -27,16 +27,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kiosk.db import connect, device_id, now_iso  # noqa: E402
+from kiosk.core.db import connect, device_id, now_iso  # noqa: E402
 from kiosk.hub.database import open_engine  # noqa: E402
 from kiosk.hub.schema import REPORT_TABLES  # noqa: E402
-from kiosk.ids import uuid7  # noqa: E402
+from kiosk.core.ids import uuid7  # noqa: E402
 from kiosk.sync.enroll import client_for, enroll  # noqa: E402
 from kiosk.sync.push import BATCH_ROWS, sync_round  # noqa: E402
 
 
 def fill_kiosk(db, count: int) -> None:
-    """``count`` lesson runs and their outbox rows, as ``kiosk.lesson_runs.start_run`` makes
+    """``count`` lesson runs and their outbox rows, as ``kiosk.core.lesson_runs.start_run`` makes
     them, written in bulk (the benchmark is about the sync, not the recording)."""
     device, now = device_id(db), now_iso()
     runs, outbox = [], []
@@ -156,7 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        kiosk = connect(folder / "kiosk.db")
+        kiosk = connect(folder / "kiosk.core.db")
         fill_kiosk(kiosk, args.records)
         rows = [(kind, rid, device_id(kiosk), rev, payload, now_iso(), now_iso(), None)
                 for kind, rid, rev, payload in kiosk.execute(

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk import paths
+from kiosk.core import paths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _open(args):
-    from kiosk.db import connect
+    from kiosk.core.db import connect
 
     data = paths.data_dir(args.data_dir)
     return data, paths.db_path(data), connect(paths.db_path(data))
@@ -162,7 +162,7 @@ def _screen_size(text: str) -> tuple[int, int]:
 
 
 def _status(args) -> int:
-    from kiosk.status import kiosk_status
+    from kiosk.core.status import kiosk_status
 
     data, db_path, db = _open(args)
     status = kiosk_status(db, data, db_path)
@@ -175,7 +175,7 @@ def _status(args) -> int:
 
 
 def _check(args) -> int:
-    from kiosk.integrity import check_database
+    from kiosk.core.integrity import check_database
 
     try:
         _, db_path, db = _open(args)
@@ -205,7 +205,7 @@ def _lessons_narrate(args) -> int:
 
 
 def _handout(args) -> int:
-    from kiosk.handout import write_handout
+    from kiosk.guide.handout import write_handout
 
     library = _installed_library(args)
     lesson = library.lesson(args.lesson_id)
@@ -222,8 +222,8 @@ def _handout(args) -> int:
 
 
 def _demo(args) -> int:
-    from kiosk.config import load
-    from kiosk.demo import record_demo_sessions
+    from kiosk.core.config import load
+    from kiosk.core.demo import record_demo_sessions
 
     data, _, db = _open(args)
     neighbourhoods = load(paths.config_path(data)).neighbourhoods
@@ -234,7 +234,7 @@ def _demo(args) -> int:
 
 
 def _export(args) -> int:
-    from kiosk.config import load
+    from kiosk.core.config import load
     from kiosk.sync.bundle import ExportError, write_bundle
 
     data, _, db = _open(args)
@@ -317,7 +317,7 @@ def _say(key: str, **values) -> str:
 
 
 def _autostart(args) -> int:
-    from kiosk import autostart
+    from kiosk.core import autostart
 
     if args.disable:
         removed = autostart.disable()

@@ -6,9 +6,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import; n
 
 import pytest
 
-from kiosk import accounts
-from kiosk.db import connect
-from kiosk.paths import db_path
+from kiosk.core import accounts
+from kiosk.core.db import connect
+from kiosk.core.paths import db_path
 
 ADMIN_PIN = "1357"
 

@@ -38,8 +38,8 @@ def test_a_whole_lesson_with_the_keyboard_alone(qtbot, window):
     press(qtbot, Qt.Key.Key_Space)  # "Xong": the next resident starts at the welcome screen
     assert window.current() is window.welcome
     drain(qtbot, window)
-    from kiosk.db import connect
-    from kiosk.paths import db_path
+    from kiosk.core.db import connect
+    from kiosk.core.paths import db_path
 
     run = next(connect(db_path(window.data_dir))["lesson_runs"].rows)
     assert (run["completed"], run["rating"]) == (1, "good")

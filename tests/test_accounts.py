@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kiosk import accounts
-from kiosk.accounts import PinRefused
+from kiosk.core import accounts
+from kiosk.core.accounts import PinRefused
 
 NOON = datetime(2025, 3, 12, 5, 0, tzinfo=timezone.utc)
 
@@ -117,8 +117,8 @@ def test_lockouts_grow_with_repeated_failures_and_are_capped(db, lan):
 
 
 def test_the_escalation_survives_a_restart_and_the_right_pin_resets_it(db, data_dir, lan):
-    from kiosk.db import connect
-    from kiosk.paths import db_path
+    from kiosk.core.db import connect
+    from kiosk.core.paths import db_path
 
     wrong_pins(db, lan, 5, NOON)
     wrong_pins(db, lan, 5, NOON + timedelta(minutes=5))  # the second lockout: ten minutes

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from kiosk.demo import record_demo_sessions
+from kiosk.core.demo import record_demo_sessions
 from kiosk.sync.bundle import read_bundle, verify_bundle, write_bundle
 from kiosk.sync.bundle_format import MANIFEST, RECORDS, BundleError
 from kiosk.sync.outbox import unsent_count
@@ -172,7 +172,7 @@ def test_export_command_json_and_plain_failure(tmp_path):
 
 
 def test_diagnostics_show_the_last_export(filled, data_dir, tmp_path):
-    from kiosk.status import diagnostics
+    from kiosk.core.status import diagnostics
 
     assert diagnostics(filled, data_dir)["last_export"] is None
     result = write_bundle(filled, tmp_path)

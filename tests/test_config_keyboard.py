@@ -1,6 +1,6 @@
 """The ``onscreen_keyboard`` setting: on by default, off or auto when set, a bad value ignored."""
 
-from kiosk import config
+from kiosk.core import config
 
 
 def test_the_keyboard_setting_is_on_by_default_and_read_from_the_file(tmp_path):

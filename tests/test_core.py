@@ -2,11 +2,11 @@
 
 import uuid
 
-from kiosk import config as kiosk_config
-from kiosk import lesson_runs
-from kiosk.db import connect, device_id
-from kiosk.ids import uuid7, uuid7_time_ms
-from kiosk.integrity import check_database
+from kiosk.core import config as kiosk_config
+from kiosk.core import lesson_runs
+from kiosk.core.db import connect, device_id
+from kiosk.core.ids import uuid7, uuid7_time_ms
+from kiosk.core.integrity import check_database
 from kiosk.sync.outbox import unsent_count
 
 

@@ -5,9 +5,9 @@ import subprocess
 import sys
 import uuid
 
-from kiosk import accounts
-from kiosk.demo import DEMO_VOLUNTEER, record_demo_sessions
-from kiosk.scrubber import scrub
+from kiosk.core import accounts
+from kiosk.core.demo import DEMO_VOLUNTEER, record_demo_sessions
+from kiosk.core.scrubber import scrub
 
 
 def content(db):
@@ -17,7 +17,7 @@ def content(db):
 
 
 def test_the_same_seed_gives_the_same_sessions(db, tmp_path):
-    from kiosk.db import connect
+    from kiosk.core.db import connect
 
     other = connect(tmp_path / "other.db")
     assert len(list(record_demo_sessions(db, 50, seed=11))) == 50

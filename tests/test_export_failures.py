@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from kiosk.demo import record_demo_sessions
+from kiosk.core.demo import record_demo_sessions
 from kiosk.sync import bundle as bundle_module
 from kiosk.sync.bundle import ExportError, write_bundle
 from kiosk.sync.bundle_format import BundleError

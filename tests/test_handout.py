@@ -10,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk import handout as ho
-from kiosk import page_layout as pl
+from kiosk.guide import handout as ho
+from kiosk.guide import layout as pl
 from kiosk.cli import main
-from kiosk.handout import handout_document, handout_pages, write_handout
+from kiosk.guide.handout import handout_document, handout_pages, write_handout
 from kiosk.lessons import mockscreen
 from kiosk.lessons.library import load_library
 from kiosk.lessons.model import tr

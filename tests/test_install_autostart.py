@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import autostart
+from kiosk.core import autostart
 from kiosk.cli import main
 
 pytestmark = pytest.mark.timeout(60)

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kiosk import accounts, journal, lesson_runs
-from kiosk.integrity import check_database
+from kiosk.core import accounts, journal, lesson_runs
+from kiosk.core.integrity import check_database
 from kiosk.locale import catalogue
 from kiosk.sync.outbox import unsent_count
 

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from kiosk.db import connect
+from kiosk.core.db import connect
 
 RUNS = 25
 TIME_BUDGET_S = 50
@@ -58,7 +58,7 @@ def test_sigkill_never_loses_a_printed_session(tmp_path):
     assert runs >= 10 and printed
     assert all(uuid.UUID(value).version == 7 for value in printed)
 
-    db = connect(data_dir / "kiosk.db")
+    db = connect(data_dir / "kiosk.core.db")
     stored = {row[0] for row in db.execute("SELECT id FROM assistance_sessions")}
     missing = [value for value in printed if value not in stored]
     assert missing == [], f"{len(missing)} printed ids are not in the database"

@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk import accounts
-from kiosk.db import connect
-from kiosk.integrity import check_database
-from kiosk.paths import db_path
+from kiosk.core import accounts
+from kiosk.core.db import connect
+from kiosk.core.integrity import check_database
+from kiosk.core.paths import db_path
 
 DRIVER = Path(__file__).with_name("kiosk_driver.py")
 KILLS = 8

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kiosk import accounts, journal, lesson_runs, reports
-from kiosk.status import kiosk_status
+from kiosk.core import accounts, journal, lesson_runs, reports
+from kiosk.core.status import kiosk_status
 
 HANOI = timezone(timedelta(hours=7))
 NOW = datetime(2025, 3, 12, 15, 0, tzinfo=HANOI)  # a Wednesday
@@ -102,7 +102,7 @@ def test_lesson_runs_completions_and_help_requests(db):
 
 
 def test_kiosk_status_reports_sessions_from_the_same_layer(journal_db, data_dir):
-    status = kiosk_status(journal_db, data_dir, data_dir / "kiosk.db")
+    status = kiosk_status(journal_db, data_dir, data_dir / "kiosk.core.db")
     assert status["sessions"] == reports.session_count(journal_db) == 6
 
 

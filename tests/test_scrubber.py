@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kiosk.scrubber import REPLACEMENTS, scrub
+from kiosk.core.scrubber import REPLACEMENTS, scrub
 
 # The checks are written here independently of the scrubber's own patterns.
 SEP = r"[\s.\-\u2013\u2014()]"

@@ -9,9 +9,9 @@ import stat
 
 import pytest
 
-from kiosk.db import connect
+from kiosk.core.db import connect
 from kiosk.hub.site import open_hub
-from kiosk.paths import data_dir, db_path
+from kiosk.core.paths import data_dir, db_path
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 

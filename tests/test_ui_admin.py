@@ -4,7 +4,7 @@ import json
 import shutil
 
 from conftest import ADMIN_PIN, drain
-from kiosk import accounts
+from kiosk.core import accounts
 from kiosk.lessons import BUNDLED_DIR
 
 

@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from conftest import ADMIN_PIN, drain
-from kiosk import accounts, config, journal, reports
-from kiosk.db import device_id
+from kiosk.core import accounts, config, journal, reports
+from kiosk.core.db import device_id
 from kiosk.locale import ui_text
-from kiosk.paths import config_path
+from kiosk.core.paths import config_path
 from kiosk.sync import bundle as bundle_module
 from kiosk.sync.bundle import ExportError, read_bundle, recent_exports
 from kiosk.sync.outbox import unsent_count

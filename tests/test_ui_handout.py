@@ -58,7 +58,7 @@ def test_a_full_stick_is_said_plainly(qtbot, window, tmp_path, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kiosk.handout.write_handout", full)
+    monkeypatch.setattr("kiosk.guide.handout.write_handout", full)
     dialog = open_dialog(qtbot, window, drives=[drive_for_folder(tmp_path)])
     with qtbot.waitSignal(dialog.did_finish, timeout=60_000) as finished:
         dialog.save_buttons[str(tmp_path)].click()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from conftest import drain
-from kiosk import accounts
+from kiosk.core import accounts
 from kiosk.ui import keyboard
 from kiosk.ui.keyboard_vietnamese import TONES, apply_tone, tone_vowel
 from test_ui_admin_panel import open_admin, show
@@ -118,8 +118,8 @@ def test_the_volunteer_types_a_note_with_the_keyboard_alone(qtbot, window, with_
 
 
 def test_the_admin_names_the_help_point_with_the_keyboard_alone(qtbot, window, data_dir):
-    from kiosk import config
-    from kiosk.paths import config_path
+    from kiosk.core import config
+    from kiosk.core.paths import config_path
 
     panel = open_admin(qtbot, window)
     show(qtbot, panel, "settings")

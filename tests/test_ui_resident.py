@@ -54,8 +54,8 @@ def test_walk_a_lesson_from_home_to_the_rating_and_back(qtbot, window, lesson, l
 
 
 def window_db(window):
-    from kiosk.db import connect
-    from kiosk.paths import db_path
+    from kiosk.core.db import connect
+    from kiosk.core.paths import db_path
 
     return connect(db_path(window.data_dir))
 

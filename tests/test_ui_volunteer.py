@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conftest import drain
-from kiosk import accounts, journal, lesson_runs
-from kiosk.db import connect
-from kiosk.paths import db_path
+from kiosk.core import accounts, journal, lesson_runs
+from kiosk.core.db import connect
+from kiosk.core.paths import db_path
 
 PIN = "2468"
 
@@ -148,7 +148,7 @@ def test_today_model_passes_qt_model_checks(qtmodeltester, window, volunteer, wi
                            started_at=datetime.now(timezone.utc))
     model = TodayModel()
     model.set_records(journal.sessions_between(with_admin, *__import__(
-        "kiosk.reports", fromlist=["today"]).today()))
+        "kiosk.core.reports", fromlist=["today"]).today()))
     qtmodeltester.check(model)
     assert "iHanoi" in model.data(model.index(0))
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from conftest import drain
-from kiosk import accounts
+from kiosk.core import accounts
 from test_ui_volunteer import PIN, db_of, sign_in
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from kiosk.hub.migrations import upgrade
-from kiosk.paths import private_file
+from kiosk.core.paths import private_file
 
 BUSY_TIMEOUT_S = 30
 _sqlite_writer = threading.Lock()

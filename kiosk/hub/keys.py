@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from kiosk.paths import private_file, private_folder
+from kiosk.core.paths import private_file, private_folder
 
 SIGNING_FILE = "signing-key.pem"
 ENCRYPTION_FILE = "bundle-key.pem"

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Integer, SmallInteger, UniqueConstraint, sele
 
 from kiosk.hub.schema import (REPORT_OUTCOMES, devices, records, report_help_requests,
                               report_lesson_runs, report_services, report_sessions)
-from kiosk.report_figures import local_day
+from kiosk.reporting.figures import local_day
 
 CHUNK = 2000
 TEXT_LIMIT = 40

@@ -30,7 +30,7 @@ from kiosk.hub.report_layout import (BY_POINT_COLUMNS, Percent, Section,  # noqa
 from kiosk.hub.report_workbook import write_workbook
 from kiosk.hub.reports import report_rows, ward_report
 from kiosk.hub.wards import ward_names
-from kiosk.report_figures import report_label
+from kiosk.reporting.figures import report_label
 
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kiosk.journal import SERVICES
-from kiosk.report_figures import (APP_COLUMNS, TOTAL_KEYS, UNRATED, VIETNAM, column_label,
+from kiosk.core.journal import SERVICES
+from kiosk.reporting.figures import (APP_COLUMNS, TOTAL_KEYS, UNRATED, VIETNAM, column_label,
                                   report_label, value_label)
 
 BY_POINT_COLUMNS = ("people_helped", "elderly_helped", "services", "referrals", "not_solved",

@@ -19,7 +19,7 @@ import xlsxwriter
 
 from kiosk.hub.report_layout import (Percent, heading, row_header, row_values, safe_text,
                                      summary_sections)
-from kiosk.report_figures import report_label
+from kiosk.reporting.figures import report_label
 
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
            "strings_to_urls": False}

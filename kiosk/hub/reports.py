@@ -1,7 +1,7 @@
 """The ward report: the one query layer behind the dashboard, ``kiosk-hub report`` and every export.
 
 ``ward_report`` counts the report projections (``kiosk.hub.projections``) for a period and help
-point and hands the tallies to ``kiosk.report_figures.figures``, the same function the kiosk's own
+point and hands the tallies to ``kiosk.reporting.figures.figures``, the same function the kiosk's own
 counts use, so a figure means the same on a kiosk's admin screen, on the dashboard, in the CSV, the
 workbook and the JSON (DESIGN.md lesson 12; docs/reports.md says what each counts).
 ``report_rows`` streams the anonymous per-session rows for the detailed exports.
@@ -23,8 +23,8 @@ from kiosk.hub.devices import unsent_estimate
 from kiosk.hub.schema import (REPORT_OUTCOMES, devices, report_help_requests, report_lesson_runs,
                               report_services, report_sessions)
 from kiosk.hub.wards import points_of
-from kiosk.journal import SERVICES
-from kiosk.report_figures import (APP_COLUMNS, ELDERLY_BANDS, TOTAL_KEYS, UNRATED, figures,
+from kiosk.core.journal import SERVICES
+from kiosk.reporting.figures import (APP_COLUMNS, ELDERLY_BANDS, TOTAL_KEYS, UNRATED, figures,
                                   satisfaction_rate)
 
 EVERY_DAY_LIMIT = 400  # a bounded period up to this many days lists every day in ``activity``
@@ -168,7 +168,7 @@ def _per_point(connection: Connection, table: Table, scope: Scope,
 
 def _figures(groups: list[tuple], app_rows: list[list[tuple]], runs: list[tuple[int, int]],
              requests: list[tuple[int, int]]) -> dict:
-    """``report_figures.figures`` over the tallies of one or more points."""
+    """``kiosk.reporting.figures.figures`` over the tallies of one or more points."""
     apps: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(APP_COLUMNS, 0))
     reasons: dict[str, int] = defaultdict(int)
     for rows in app_rows:

@@ -94,7 +94,7 @@ VERSION_1_TABLES = (settings, devices, enroll_codes, records, lesson_packs, user
 # GROUP BYs instead of parsing JSON. Indexed by (day) — the primary key — and (point, day).
 # ``day`` is the record's calendar day in Vietnam (UTC+7) as YYYY-MM-DD text; ``point`` the
 # device's help point when the record arrived.
-# The outcome columns are written out, not taken from kiosk.journal.OUTCOMES: a table is frozen
+# The outcome columns are written out, not taken from kiosk.core.journal.OUTCOMES: a table is frozen
 # once shipped, and a new outcome needs a new migration (tests check the two lists agree).
 REPORT_OUTCOMES = ("installed", "account_activated", "logged_in", "document_added", "lookup_done",
                    "dossier_submitted", "payment_done", "referred", "not_solved")

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from kiosk.hub import HUB_NAME
 from kiosk.hub.database import open_engine
 from kiosk.hub.keys import HubKeys, load_or_create
-from kiosk.paths import resolve_data_dir
+from kiosk.core.paths import resolve_data_dir
 
 
 def hub_data_dir(explicit: str | os.PathLike | None = None) -> Path:

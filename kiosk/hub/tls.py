@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from kiosk.paths import private_folder
+from kiosk.core.paths import private_folder
 
 CERT_FILE, KEY_FILE = "hub-cert.pem", "hub-key.pem"
 VALID_DAYS = 10 * 365

@@ -19,7 +19,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
 from kiosk.lessons.model import tr
-from kiosk.paths import FONTS_DIR
+from kiosk.core.paths import FONTS_DIR
 
 RENDERER_VERSION = 3  # raise whenever the drawing changes, so cached pictures are redrawn
 # No text on the phone is drawn smaller than this (logical units). The kiosk shows the phone

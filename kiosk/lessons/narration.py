@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kiosk import paths
+from kiosk.core import paths
 from kiosk.lessons.model import Lesson, Step, tr
 from kiosk.locale import ui_text
 

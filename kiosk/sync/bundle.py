@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Callable, Iterator
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.db import device_id, get_setting, now_iso
-from kiosk.ids import uuid7
+from kiosk.core.db import device_id, get_setting, now_iso
+from kiosk.core.ids import uuid7
 from kiosk.locale import ui_text
 from kiosk.sync.bundle_crypto import (ENCRYPTED_RECORDS, DecryptionError, EncryptingWriter,
                                       decrypted_lines, fingerprint)

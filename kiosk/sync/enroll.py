@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from kiosk.db import device_id, get_setting, now_iso, set_setting
+from kiosk.core.db import device_id, get_setting, now_iso, set_setting
 from kiosk.locale import ui_text
 from kiosk.sync import identity
 from kiosk.sync.client import HubClient, HubRefused, NotConnected

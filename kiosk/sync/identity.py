@@ -1,7 +1,7 @@
 """This kiosk's own signing key, and the signatures and fingerprints both ends check.
 
 Every writer is proven (DESIGN.md invariant 9): at enrollment a kiosk makes an Ed25519 key pair,
-keeps the private half in ``kiosk.db`` (setting ``device.signing_key``, raw bytes in base64; the
+keeps the private half in ``kiosk.core.db`` (setting ``device.signing_key``, raw bytes in base64; the
 database file is owner-only) and gives the hub the public half. Each batch it pushes and each USB
 bundle manifest it writes is signed with it; the hub stores records only for the enrolled device
 whose signature verifies. The hub verifies with ``verify`` from here, so both ends agree on the
@@ -65,7 +65,7 @@ def public_text(key: Ed25519PrivateKey) -> str:
 
 def load_key(db: sqlite_utils.Database) -> Ed25519PrivateKey | None:
     """This kiosk's signing key, or ``None`` before it has one. Read-only."""
-    from kiosk.db import get_setting
+    from kiosk.core.db import get_setting
 
     text = get_setting(db, KEY_SETTING)
     return key_from_text(text) if text else None
@@ -74,7 +74,7 @@ def load_key(db: sqlite_utils.Database) -> Ed25519PrivateKey | None:
 def store_key(db: sqlite_utils.Database, key: Ed25519PrivateKey) -> None:
     """Keep ``key`` as this kiosk's signing key (replacing any earlier one). Call inside
     ``db.atomic()`` when it belongs to a larger change (enrollment)."""
-    from kiosk.db import set_setting
+    from kiosk.core.db import set_setting
 
     set_setting(db, KEY_SETTING, key_text(key))
 

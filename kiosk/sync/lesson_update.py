@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from kiosk.db import get_setting, set_setting
+from kiosk.core.db import get_setting, set_setting
 from kiosk.lessons.installed import packs_dir
 from kiosk.lessons.library import validate_path
 from kiosk.lessons.validation import link_policy_summary

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.db import now_iso
+from kiosk.core.db import now_iso
 
 
 def append(db: sqlite_utils.Database, record_type: str, record: dict) -> int:

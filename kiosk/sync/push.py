@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from kiosk.db import device_id, get_setting, now_iso, set_setting
+from kiosk.core.db import device_id, get_setting, now_iso, set_setting
 from kiosk.sync.client import HubClient, HubRefused, NotConnected
 from kiosk.sync.outbox import unsent_count
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from kiosk import config as kiosk_config
-from kiosk import paths
+from kiosk.core import config as kiosk_config
+from kiosk.core import paths
 from kiosk.ui.database_worker import DatabaseWorker
 from kiosk.ui.theme import load_bundled_fonts, style_sheet
 

@@ -68,7 +68,7 @@ class _Runner(QObject):
     def database(self):
         """The connection, opened (and migrated) on first use, on this thread."""
         if self._db is None:
-            from kiosk.db import connect  # on this thread, not during the UI's start
+            from kiosk.core.db import connect  # on this thread, not during the UI's start
 
             self._db = connect(self._db_path)
         return self._db

@@ -7,7 +7,7 @@ hướng dẫn" sits under the scrolling part, so it is always on screen.
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.lesson_runs import RATINGS
+from kiosk.core.lesson_runs import RATINGS
 from kiosk.lessons.model import Lesson, tr
 from kiosk.locale import ui_text
 from kiosk.ui.painted import FaceButton, QrCodeView

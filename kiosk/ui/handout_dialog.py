@@ -154,13 +154,13 @@ class HandoutDialog(KioskDialog):
         self._run(work)
 
     def _print(self) -> None:
-        from kiosk.handout import handout_pages
+        from kiosk.guide.handout import handout_pages
 
         self._finish(lambda: ("handout.printed", len(_printed(
             handout_pages(self.lesson, self.library, self.language)))))
 
     def _save(self, folder: Path) -> None:
-        from kiosk.handout import write_handout
+        from kiosk.guide.handout import write_handout
 
         target = folder / file_name(self.lesson, self.language)
         self._finish(lambda: ("handout.saved", write_handout(

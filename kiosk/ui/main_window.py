@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 
-from kiosk import paths
-from kiosk.config import Config
+from kiosk.core import paths
+from kiosk.core.config import Config
 from kiosk.locale import ui_text
 from kiosk.ui.database_worker import DatabaseWorker
 from kiosk.ui.resident_session import ResidentSession
@@ -42,7 +42,7 @@ def _activity_types() -> set:
 
 
 def _has_admin(db) -> bool:
-    from kiosk import accounts  # imported on the worker, after the first paint
+    from kiosk.core import accounts  # imported on the worker, after the first paint
 
     return accounts.has_admin(db)
 
@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
             self._show(self.first_run)
 
     def _create_admin(self, pin: str) -> None:
-        from kiosk import accounts
+        from kiosk.core import accounts
 
         name = ui_text("admin.button", "vi")
         self.worker.submit(lambda db: accounts.create_account(db, name=name, role="admin",
@@ -427,8 +427,8 @@ class MainWindow(QMainWindow):
         data_dir = self.data_dir
 
         def check(db):
-            from kiosk import accounts
-            from kiosk.status import kiosk_status
+            from kiosk.core import accounts
+            from kiosk.core.status import kiosk_status
 
             try:
                 accounts.check_admin_pin(db, pin)

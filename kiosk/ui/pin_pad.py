@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QSizePolicy, QWidget
 
-from kiosk.accounts import valid_pin
+from kiosk.core.accounts import valid_pin
 from kiosk.locale import ui_text
 from kiosk.ui.widgets import Screen, button, column, label
 

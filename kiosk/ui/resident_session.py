@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.config import Config
-from kiosk.ids import uuid7
+from kiosk.core.config import Config
+from kiosk.core.ids import uuid7
 from kiosk.lessons.practice import PracticeTally
 from kiosk.ui.database_worker import DatabaseWorker
 
@@ -137,12 +137,12 @@ def _update_unless_ended(db, run_id: str, changes: dict) -> dict:
 
 def _lesson_runs():
     """The lesson-run module, imported on the database worker rather than at start-up."""
-    from kiosk import lesson_runs
+    from kiosk.core import lesson_runs
 
     return lesson_runs
 
 
 def now_iso() -> str:
-    from kiosk.db import now_iso as db_now
+    from kiosk.core.db import now_iso as db_now
 
     return db_now()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from kiosk import accounts, paths
-from kiosk.db import connect
+from kiosk.core import accounts, paths
+from kiosk.core.db import connect
 
 SIZES = ((1366, 768), (1920, 1080))
 SHOT_PIN = "2468"

@@ -126,7 +126,7 @@ class SyncService(QObject):
     def enroll(self, hub_url: str, code: str) -> None:
         """Exchange ``code`` with the hub (on the network thread), then store the enrollment
         (on the database writer); ``enroll_did_finish`` says how it went."""
-        from kiosk.db import device_id
+        from kiosk.core.db import device_id
 
         self._worker.submit(device_id, on_done=lambda device: self._pool.start(
             _Job(lambda: self._request(hub_url, code, device))))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QFont, QFontDatabase
 
-from kiosk.paths import FONTS_DIR
+from kiosk.core.paths import FONTS_DIR
 
 FONT_FAMILY = "Noto Sans"
 BODY_PT = {"normal": 22, "large": 26, "larger": 30}

@@ -16,12 +16,12 @@ import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from kiosk.db import connect
+from kiosk.core.db import connect
 from kiosk.hub.api import create_app
 from kiosk.hub.database import normalise_url, open_engine
 from kiosk.hub.devices import make_code, redeem_code
 from kiosk.hub.keys import HubKeys, generate
-from kiosk.lesson_runs import start_run, update_run
+from kiosk.core.lesson_runs import start_run, update_run
 from kiosk.sync.client import HubClient
 from kiosk.sync.enroll import enroll, enrollment
 
@@ -101,7 +101,7 @@ def make_kiosk(tmp_path):
     def make(name: str = "kiosk"):
         folder = tmp_path / name
         folder.mkdir()
-        db = connect(folder / "kiosk.db")
+        db = connect(folder / "kiosk.core.db")
         opened.append(db)
         return db, folder
 
@@ -131,7 +131,7 @@ def enrolled_offline(db, engine, keys: HubKeys, point: str = "Nhà văn hóa t�
     """Enroll ``db``'s kiosk straight into the hub database behind ``engine`` (no server), as
     the network enrollment would: its own key pair, the hub's keys pinned. Returns the
     enrollment."""
-    from kiosk.db import device_id, now_iso
+    from kiosk.core.db import device_id, now_iso
     from kiosk.sync import identity
     from kiosk.sync.enroll import Enrollment, store_enrollment
 

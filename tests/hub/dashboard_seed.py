@@ -12,12 +12,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from unittest import mock
 
-from kiosk import accounts, journal
-from kiosk.db import connect, device_id
-from kiosk.demo import demo_session
+from kiosk.core import accounts, journal
+from kiosk.core.db import connect, device_id
+from kiosk.core.demo import demo_session
 from kiosk.hub.devices import make_code, redeem_code
 from kiosk.hub.ingest import ingest_batch
-from kiosk.lesson_runs import request_help, start_run, update_run
+from kiosk.core.lesson_runs import request_help, start_run, update_run
 
 VIETNAM = timezone(timedelta(hours=7))
 PERIOD = (date(2025, 3, 1), date(2025, 3, 31))
@@ -45,7 +45,7 @@ def seed_hub(engine, folder: Path, *, points=POINTS[:2], sessions_per_point: int
     days = (period[1] - period[0]).days + 1
     for index, point in enumerate(points):
         (folder / f"kiosk-{index}").mkdir(parents=True, exist_ok=True)
-        db = connect(folder / f"kiosk-{index}" / "kiosk.db")
+        db = connect(folder / f"kiosk-{index}" / "kiosk.core.db")
         try:
             device = device_id(db)
             redeem_code(engine, make_code(engine, point)["code"], device)
@@ -97,5 +97,5 @@ def _moment(first: date, offset: int, rng: random.Random) -> datetime:
 def _clock(moment: datetime):
     """Lesson runs take their times from the kiosk's clock: set it to ``moment``."""
     stamp = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
-    with mock.patch("kiosk.lesson_runs.now_iso", return_value=stamp):
+    with mock.patch("kiosk.core.lesson_runs.now_iso", return_value=stamp):
         yield

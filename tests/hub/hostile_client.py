@@ -45,7 +45,7 @@ def start_hub(data_dir: Path, *, db: str | None = None, options: tuple = (),
     """``kiosk-hub serve`` (with ``options``) on a free port of 127.0.0.1 over ``data_dir``,
     with one kiosk enrolled through the real API when ``with_kiosk`` (its token and device id
     kept). Raises ``RuntimeError`` when the hub does not start within ``START_TIMEOUT_S``."""
-    from kiosk.db import connect, device_id
+    from kiosk.core.db import connect, device_id
     from kiosk.hub.enrollment import make_code
     from kiosk.hub.site import open_hub
     from kiosk.sync.enroll import enroll, enrollment
@@ -62,7 +62,7 @@ def start_hub(data_dir: Path, *, db: str | None = None, options: tuple = (),
         _wait_listening(process, port)
         if not with_kiosk:
             return HubProcess(process, port, "", "")
-        kiosk = connect(data_dir / "kiosk.db")
+        kiosk = connect(data_dir / "kiosk.core.db")
         enroll(kiosk, f"http://127.0.0.1:{port}", code)
         found = HubProcess(process, port, enrollment(kiosk).device_token, device_id(kiosk))
         kiosk.conn.close()

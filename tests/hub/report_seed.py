@@ -20,13 +20,13 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from kiosk import accounts, journal, lesson_runs
-from kiosk.db import device_id
+from kiosk.core import accounts, journal, lesson_runs
+from kiosk.core.db import device_id
 from kiosk.hub.devices import make_code, redeem_code
 from kiosk.hub.imports import import_bundles
 from kiosk.hub.ingest import ingest_batch
-from kiosk.ids import uuid7
-from kiosk.journal import stored_time
+from kiosk.core.ids import uuid7
+from kiosk.core.journal import stored_time
 from kiosk.sync.bundle import write_bundle
 from kiosk.sync.enroll import client_for, enroll
 from kiosk.sync.push import sync_round
@@ -59,7 +59,7 @@ class Clock:
 
     def __init__(self, monkeypatch):
         self.now = at(3, 1, 8)
-        for module in ("kiosk.lesson_runs", "kiosk.journal"):
+        for module in ("kiosk.core.lesson_runs", "kiosk.core.journal"):
             monkeypatch.setattr(f"{module}.now_iso", lambda: stored_time(self.now))
 
 

@@ -83,11 +83,11 @@ def destroy(kind: str, url: str, data_dir: Path) -> None:
 
 
 def kiosk(tmp_path: Path, name: str):
-    from kiosk.db import connect
+    from kiosk.core.db import connect
 
     folder = tmp_path / name
     folder.mkdir()
-    return connect(folder / "kiosk.db"), folder
+    return connect(folder / "kiosk.core.db"), folder
 
 
 def records(engine) -> int:
@@ -118,7 +118,7 @@ def test_backup_while_serving_then_restore_elsewhere_and_sync_on(kind, tmp_path)
             assert sync_round(first, client).unsent == 0
         add_records(second, 300)
         # The backup is taken while the second kiosk is sending, in small batches.
-        sending = threading.Thread(target=_sync, args=(second_dir / "kiosk.db", 10))
+        sending = threading.Thread(target=_sync, args=(second_dir / "kiosk.core.db", 10))
         sending.start()
         manifest = backup_hub(old_url, old_dir, tmp_path / "backup")
         sending.join(60)
@@ -154,7 +154,7 @@ def test_backup_while_serving_then_restore_elsewhere_and_sync_on(kind, tmp_path)
 
 def _sync(db_path: Path, batch_rows: int) -> None:
     """One sync round on a connection of this thread's own."""
-    from kiosk.db import connect
+    from kiosk.core.db import connect
 
     db = connect(db_path)
     try:

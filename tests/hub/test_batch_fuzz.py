@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from kiosk.db import connect, device_id
-from kiosk.demo import record_demo_sessions
+from kiosk.core.db import connect, device_id
+from kiosk.core.demo import record_demo_sessions
 from kiosk.hub.api import create_app
 from kiosk.hub.enrollment import make_code
 from kiosk.sync import identity
@@ -33,7 +33,7 @@ json_values = st.recursive(
 @pytest.fixture(scope="module")
 def kiosk_batches(tmp_path_factory):
     """Real batch bodies from a kiosk's outbox, and the kiosk's device id."""
-    db = connect(tmp_path_factory.mktemp("fuzz-kiosk") / "kiosk.db")
+    db = connect(tmp_path_factory.mktemp("fuzz-kiosk") / "kiosk.core.db")
     record_demo_sessions(db, 6, seed=9)
     add_records(db, 4, revisions=2)
     bodies, after = [], 0

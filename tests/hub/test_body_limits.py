@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from kiosk.hub import body_limits
 from kiosk.hub.api import create_app
 from kiosk.hub.enrollment import make_code
-from kiosk.ids import uuid7
+from kiosk.core.ids import uuid7
 from kiosk.sync import identity
 
 KEYS: dict = {}  # device id -> its private key

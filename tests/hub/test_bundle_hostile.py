@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.db import device_id
+from kiosk.core.db import device_id
 from kiosk.hub.imports import import_bundles, trusted_by
 from kiosk.hub.site import open_hub
 from kiosk.sync import identity
@@ -169,7 +169,7 @@ def test_hostile_1mb_bundles_cost_the_importing_process_under_150mb(hub_db_url, 
 @pytest.fixture(scope="module")
 def real_bundles(tmp_path_factory):
     """A clear and an encrypted real bundle, the hub key that reads them, and a trust check."""
-    from kiosk.db import connect
+    from kiosk.core.db import connect
     from kiosk.hub.database import open_engine
     from kiosk.hub.keys import generate
 
@@ -179,7 +179,7 @@ def real_bundles(tmp_path_factory):
     found = {}
     for name in ("clear", "encrypted"):
         (folder / name).mkdir()
-        db = connect(folder / name / "kiosk.db")
+        db = connect(folder / name / "kiosk.core.db")
         enrolled_offline(db, engine, keys)
         if name == "clear":
             db.execute("DELETE FROM settings WHERE key = 'hub.encryption_key'")

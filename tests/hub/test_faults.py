@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import text
 
-from kiosk.db import device_id
+from kiosk.core.db import device_id
 from kiosk.hub.stats import device_stats
 from kiosk.sync.push import sync_round
 

@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from kiosk.db import device_id, set_setting
+from kiosk.core.db import device_id, set_setting
 from kiosk.hub.api import create_app
 from kiosk.hub.cli import main as hub_main
 from kiosk.hub.enrollment import EnrollError, make_code, redeem_code, reenroll
 from kiosk.hub.imports import import_bundles
 from kiosk.hub.keys import generate
-from kiosk.ids import uuid7
+from kiosk.core.ids import uuid7
 from kiosk.sync import identity
 from kiosk.sync.bundle import write_bundle
 from kiosk.sync.enroll import EnrollFailed, client_for, enroll, request_enrollment

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from kiosk.hub.database import open_engine
 from kiosk.hub.ingest import ingest_batch
-from kiosk.ids import uuid7
+from kiosk.core.ids import uuid7
 
 DEVICE = "01a20000-0000-7000-8000-000000000001"
 

@@ -3,7 +3,7 @@ in the background, the admin sees "everything sent", and "send now" sends new re
 
 from conftest import ADMIN_PIN, drain
 from hub.conftest import add_records
-from kiosk.db import device_id
+from kiosk.core.db import device_id
 from kiosk.hub.stats import device_stats
 
 

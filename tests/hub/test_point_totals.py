@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.hub.reports import _figures, _point_totals
-from kiosk.report_figures import APP_COLUMNS
+from kiosk.reporting.figures import APP_COLUMNS
 
 VALUES = st.sampled_from([None, "good", "ok", "bad", "unrated", "60-74", "75+", "18-39", "new"])
 GROUPS = st.lists(st.tuples(VALUES, VALUES, VALUES, VALUES, st.integers(1, 50)), max_size=12)

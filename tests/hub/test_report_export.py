@@ -13,8 +13,8 @@ import openpyxl
 
 from kiosk.hub.report_export import BY_POINT_COLUMNS, write_report
 from kiosk.hub.reports import ward_report
-from kiosk.journal import SERVICES
-from kiosk.report_figures import APP_COLUMNS, TOTAL_KEYS, report_label, value_label
+from kiosk.core.journal import SERVICES
+from kiosk.reporting.figures import APP_COLUMNS, TOTAL_KEYS, report_label, value_label
 
 from tests.hub.report_seed import MARCH, MARCH_TOTALS, P9, SECRETS, seeded  # noqa: F401
 

@@ -8,15 +8,15 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from kiosk import reports as kiosk_reports
+from kiosk.core import reports as kiosk_reports
 from kiosk.hub import migrations
 from kiosk.hub.database import open_engine, write_transaction
 from kiosk.hub.ingest import ingest_batch
 from kiosk.hub.reports import report_rows, ward_report
 from kiosk.hub.schema import REPORT_OUTCOMES
-from kiosk.ids import uuid7
-from kiosk.journal import AGE_BANDS, OUTCOMES, SERVICES
-from kiosk.report_figures import TOTAL_KEYS
+from kiosk.core.ids import uuid7
+from kiosk.core.journal import AGE_BANDS, OUTCOMES, SERVICES
+from kiosk.reporting.figures import TOTAL_KEYS
 
 from tests.hub.report_seed import (APRIL, MARCH, MARCH_ACTIVE_DAYS, MARCH_BREAKDOWNS,
                                    MARCH_BY_POINT, MARCH_TOTALS, P5, P9, PM, app,
@@ -236,7 +236,7 @@ def test_a_batch_with_a_strange_outbox_last_seq_is_stored_and_the_value_ignored(
         live_hub, make_kiosk, outbox_last):
     import json
 
-    from kiosk.db import device_id
+    from kiosk.core.db import device_id
     from kiosk.sync.enroll import client_for
 
     from tests.hub.conftest import add_records, enrolled
@@ -257,7 +257,7 @@ def test_a_batch_with_a_strange_outbox_last_seq_is_stored_and_the_value_ignored(
 def test_every_figure_is_explained_in_docs_reports():
     from pathlib import Path
 
-    from kiosk.report_figures import APP_COLUMNS
+    from kiosk.reporting.figures import APP_COLUMNS
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "reports.md").read_text("utf-8")
     for key in (*TOTAL_KEYS, *APP_COLUMNS, "by_age_band", "by_gender", "by_disability",

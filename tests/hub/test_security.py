@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from kiosk.hub.api import create_app
 from kiosk.hub.devices import make_code, redeem_code
 from kiosk.hub.keys import generate
-from kiosk.ids import uuid7
+from kiosk.core.ids import uuid7
 from kiosk.sync import identity
 
 

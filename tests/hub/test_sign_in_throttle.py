@@ -128,7 +128,7 @@ def test_refused_enrollments_are_logged_without_the_code(hub_engine, hub_keys, t
     from fastapi.testclient import TestClient
 
     from kiosk.hub.api import create_app
-    from kiosk.ids import uuid7
+    from kiosk.core.ids import uuid7
     from kiosk.sync import identity
 
     api = TestClient(create_app(hub_engine, hub_keys, packs_dir=tmp_path))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import accounts
-from kiosk.db import connect
-from kiosk.paths import db_path
+from kiosk.core import accounts
+from kiosk.core.db import connect
+from kiosk.core.paths import db_path
 
 ADMIN_PIN = "1357"
 VOLUNTEER = ("Nguyễn Thị Lan", "2468")
@@ -52,7 +52,7 @@ def data_dir(tmp_path, shared_cache) -> Path:
     db = connect(db_path(folder))
     accounts.create_account(db, name="Quản trị", role="admin", pin=ADMIN_PIN)
     accounts.create_account(db, name=VOLUNTEER[0], role="volunteer", pin=VOLUNTEER[1])
-    from kiosk.demo import record_demo_sessions
+    from kiosk.core.demo import record_demo_sessions
 
     list(record_demo_sessions(db, 3, seed=1))
     db.conn.close()

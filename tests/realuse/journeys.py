@@ -7,7 +7,7 @@ welcome screen's admin counters, the form opening at the top) are noted here.
 
 from __future__ import annotations
 
-from kiosk import journal
+from kiosk.core import journal
 from kiosk.lessons.installed import installed_library
 from kiosk.lessons.model import tr
 from kiosk.locale import catalogue, ui_text

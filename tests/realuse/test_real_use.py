@@ -43,8 +43,8 @@ def test_volunteer_records_a_typical_person_in_five_taps_and_no_scroll(start_kio
 
 def test_the_volunteer_types_a_vietnamese_note_with_the_on_screen_keyboard(start_kiosk,
                                                                              data_dir):
-    from kiosk.db import connect
-    from kiosk.paths import db_path
+    from kiosk.core.db import connect
+    from kiosk.core.paths import db_path
 
     kiosk = start_kiosk("volunteer-keyboard")
     words = [("ba", "huyen"), ("cu", "nang"), ("cân", "huyen"), ("hô", "nga"), ("trơ", "nang")]

@@ -18,7 +18,7 @@ from kiosk.hub.devices import device_rows
 from kiosk.hub.wards import list_wards
 from kiosk.lessons.library import LESSON_FILE, lesson_folders
 from kiosk.locale import catalogue
-from kiosk.report_figures import report_label
+from kiosk.reporting.figures import report_label
 
 MAX_ZIP_MEMBERS = 5000
 MAX_ZIP_BYTES = 300 * 1024 * 1024  # inflated: refuses zip bombs

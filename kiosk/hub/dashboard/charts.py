@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from kiosk.hub.dashboard.render import esc, number, t
-from kiosk.report_figures import column_label, value_label
+from kiosk.reporting.figures import column_label, value_label
 
 BLUE, ORANGE, RED, GRID, INK = "#1f5fa8", "#d9822b", "#c0392b", "#d5dbe3", "#3a4452"
 MAX_BARS = 62  # beyond that, days are grouped by week

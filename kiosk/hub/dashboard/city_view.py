@@ -16,8 +16,8 @@ from kiosk.hub.dashboard.render import (day, esc, moment, num_cell, percent, t, 
 from kiosk.hub.dashboard.report_view import SATISFACTION_TARGET
 from kiosk.hub.reports import ward_report
 from kiosk.hub.wards import list_wards
-from kiosk.journal import SERVICES, UNSOLVED_REASONS
-from kiosk.report_figures import value_label
+from kiosk.core.journal import SERVICES, UNSOLVED_REASONS
+from kiosk.reporting.figures import value_label
 
 WARD_COLUMNS = ("points", "people_helped", "elderly_share", "services", "dossiers",
                 "not_solved", "satisfaction", "target_met", "last_sync")  # ui.json dash.col.*

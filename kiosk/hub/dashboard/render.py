@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 from urllib.parse import urlencode
 
 from kiosk.locale import ui_text
-from kiosk.report_figures import VIETNAM
+from kiosk.reporting.figures import VIETNAM
 
 NAV = (("dashboard", "/dashboard", False), ("city", "/dashboard/city", False),
        ("kiosks", "/dashboard/kiosks", False), ("lessons", "/dashboard/lessons", False),

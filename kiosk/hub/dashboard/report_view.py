@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta, timezone
 from kiosk.hub.dashboard.charts import activity_chart, apps_chart
 from kiosk.hub.dashboard.render import (day, esc, moment, num_cell, number, percent, t,
                                         table, tile, with_query)
-from kiosk.journal import AGE_BANDS, DISABILITIES, GENDERS, SERVICES, UNSOLVED_REASONS
-from kiosk.report_figures import VIETNAM, column_label, report_label, value_label
+from kiosk.core.journal import AGE_BANDS, DISABILITIES, GENDERS, SERVICES, UNSOLVED_REASONS
+from kiosk.reporting.figures import VIETNAM, column_label, report_label, value_label
 
 SATISFACTION_TARGET = 0.90  # the city's target
 STALE_AFTER = timedelta(days=3)

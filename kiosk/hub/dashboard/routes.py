@@ -35,7 +35,7 @@ from kiosk.hub.dashboard.session import COOKIE, Session, cookie_options
 from kiosk.hub.dashboard.users import Locked, authenticate, end_sessions, get_user
 from kiosk.hub.dashboard.web import (SECURITY_HEADERS, Refused, SignInFirst, Web, safe_next,
                                      sign_in_redirect)
-from kiosk.paths import FONTS_DIR
+from kiosk.core.paths import FONTS_DIR
 
 STATIC = {"hub.css": (exports.PACKAGE_DIR / "hub.css", "text/css; charset=utf-8"),
           "NotoSans-Regular.ttf": (FONTS_DIR / "NotoSans-Regular.ttf", "font/ttf"),

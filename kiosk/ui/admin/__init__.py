@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kiosk.config import Config
+    from kiosk.core.config import Config
     from kiosk.ui.admin.panel import AdminPanel
     from kiosk.ui.database_worker import DatabaseWorker
 

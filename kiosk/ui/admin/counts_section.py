@@ -1,4 +1,4 @@
-"""The admin's overview: today's or this week's local counts, exactly as ``kiosk.reports``
+"""The admin's overview: today's or this week's local counts, exactly as ``kiosk.core.reports``
 gives them (docs/reports.md), with a bar chart of services by app."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QWidget
 
-from kiosk.journal import label_key
+from kiosk.core.journal import label_key
 from kiosk.locale import ui_text
 from kiosk.ui.admin.bar_chart import BarChart
 from kiosk.ui.admin.operations import read_counts

@@ -13,9 +13,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from kiosk import accounts, reports
-from kiosk.config import Config, save
-from kiosk.paths import config_path
+from kiosk.core import accounts, reports
+from kiosk.core.config import Config, save
+from kiosk.core.paths import config_path
 
 
 def read_counts(db, *, period: str) -> dict:
@@ -64,8 +64,8 @@ def save_config(db, *, data_dir: Path, config: Config) -> dict:
 def read_overview(db, *, data_dir: Path) -> dict:
     """The diagnostics that are quick to read: ``kiosk status`` plus ``free_bytes`` on the data
     folder's disk and the last USB export (``None`` if never). Read-only."""
-    from kiosk.paths import db_path
-    from kiosk.status import kiosk_status
+    from kiosk.core.paths import db_path
+    from kiosk.core.status import kiosk_status
     from kiosk.sync.bundle import recent_exports
 
     exports = recent_exports(db, limit=1)
@@ -77,7 +77,7 @@ def read_overview(db, *, data_dir: Path) -> dict:
 def check_database(db) -> list[str]:
     """``kiosk check``: the database's problems in plain words, empty when it is sound. Reads
     the whole file, so it can take a while on a big database."""
-    from kiosk.integrity import check_database as check
+    from kiosk.core.integrity import check_database as check
 
     return check(db)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QWidget
 
-from kiosk.config import Config
+from kiosk.core.config import Config
 from kiosk.lessons.validation import Problem
 from kiosk.locale import ui_text
 from kiosk.ui.admin.counts_section import CountsSection

@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
-from kiosk.config import KEYBOARD_MODES, LANGUAGES, Config
-from kiosk.journal import NEIGHBOURHOOD_MAX_CHARS
+from kiosk.core.config import KEYBOARD_MODES, LANGUAGES, Config
+from kiosk.core.journal import NEIGHBOURHOOD_MAX_CHARS
 from kiosk.locale import ui_text
 from kiosk.ui import keyboard
 from kiosk.ui.admin import operations

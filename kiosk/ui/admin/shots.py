@@ -18,8 +18,8 @@ DEMO_PEOPLE = (("Nguyễn Thu Hà", "volunteer", True), ("Trần Minh Đức", "
 
 def _fill_demo_data(db) -> None:
     """A few volunteers and a week of sessions, once per screenshot database."""
-    from kiosk import accounts
-    from kiosk.demo import record_demo_sessions
+    from kiosk.core import accounts
+    from kiosk.core.demo import record_demo_sessions
 
     if any(a["name"] == DEMO_PEOPLE[0][0] for a in accounts.list_accounts(db)):
         return

@@ -1,6 +1,6 @@
 """The list of volunteer and admin accounts, as a Qt list model.
 
-It holds only ``kiosk.accounts.PUBLIC_FIELDS`` (never a PIN hash) and is filled from the
+It holds only ``kiosk.core.accounts.PUBLIC_FIELDS`` (never a PIN hash) and is filled from the
 database worker's answer; it never reads the database itself.
 """
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
-from kiosk.accounts import ROLES, valid_pin
+from kiosk.core.accounts import ROLES, valid_pin
 from kiosk.locale import ui_text
 from kiosk.ui import keyboard
 from kiosk.ui.admin.section import ChoiceButtons

@@ -3,7 +3,7 @@ say what is missing), and the results of one service."""
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from kiosk import journal
+from kiosk.core import journal
 from kiosk.locale import ui_text
 from kiosk.ui.volunteer.choices import ChoiceGroup
 from kiosk.ui.widgets import column, label

@@ -16,7 +16,7 @@ from kiosk.ui.widgets import Screen, column
 
 def _today_and_requests(db) -> dict:
     """On the worker: today's sessions (newest first) and the open help requests."""
-    from kiosk import journal, lesson_runs, reports
+    from kiosk.core import journal, lesson_runs, reports
 
     return {"sessions": journal.sessions_between(db, *reports.today()),
             "requests": lesson_runs.open_help_requests(db)}
@@ -24,7 +24,7 @@ def _today_and_requests(db) -> dict:
 
 def _save(fields: dict, volunteer_id: str):
     def run(db):
-        from kiosk import journal
+        from kiosk.core import journal
 
         fields_now = dict(fields)
         session_id = fields_now.pop("session_id", None)
@@ -37,7 +37,7 @@ def _save(fields: dict, volunteer_id: str):
 
 def _take(request_id: str, volunteer_id: str):
     def run(db):
-        from kiosk import journal
+        from kiosk.core import journal
 
         return journal.take_help_request(db, request_id, volunteer_id=volunteer_id)
     return run

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
-from kiosk import journal
+from kiosk.core import journal
 from kiosk.locale import ui_text
 from kiosk.ui import keyboard
 from kiosk.ui.volunteer.choices import ChoiceGroup

@@ -1,5 +1,5 @@
 """Sign-in: tap your name, type your PIN. Five wrong PINs lock that account for five minutes, and
-each further five for longer (``kiosk.accounts.lockout_for``). Only volunteer accounts are listed:
+each further five for longer (``kiosk.core.accounts.lockout_for``). Only volunteer accounts are listed:
 the admin opens the admin screen through its own PIN gate."""
 
 from datetime import datetime, timezone
@@ -15,7 +15,7 @@ from kiosk.ui.widgets import Screen, button, column, label, scroll_area
 
 def _sign_in(account_id: str, pin: str):
     """On the worker: the account, or the refusal (kept as data, not raised into Qt)."""
-    from kiosk import accounts
+    from kiosk.core import accounts
 
     def run(db):
         try:
@@ -29,7 +29,7 @@ def _sign_in(account_id: str, pin: str):
 
 
 def _active_accounts(db):
-    from kiosk import accounts
+    from kiosk.core import accounts
 
     return accounts.list_accounts(db, active_only=True, role="volunteer")
 

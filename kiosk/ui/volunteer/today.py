@@ -6,7 +6,7 @@ from datetime import datetime
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListView, QScroller, QWidget
 
-from kiosk import journal
+from kiosk.core import journal
 from kiosk.locale import ui_text
 from kiosk.ui.volunteer.choices import WrapButton
 from kiosk.ui.widgets import Screen, button, column, label, set_role

@@ -7,7 +7,7 @@ the stack into page-sized pieces. What belongs together stays together: a step (
 picture), a boxed warning, a picture and a row of QR codes move whole to the next page; only
 something taller than a whole page is ever split, so long text is never cut off. A word wider
 than its column is broken between characters. ``render`` draws the pages on a canvas of
-``kiosk.page_canvas`` (a PDF or page images).
+``kiosk.guide.canvas`` (a PDF or page images).
 """
 
 from collections.abc import Callable
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image
 
-from kiosk.page_canvas import PAGE_H, PAGE_W
-from kiosk.page_text import INK, Line, Run, Style, font, text_width, wrap  # noqa: F401 (API)
+from kiosk.guide.canvas import PAGE_H, PAGE_W
+from kiosk.guide.text import INK, Line, Run, Style, font, text_width, wrap  # noqa: F401 (API)
 
 
 def mm(value: float) -> float:

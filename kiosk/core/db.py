@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.ids import uuid7
-from kiosk.paths import private_file
+from kiosk.core.ids import uuid7
+from kiosk.core.paths import private_file
 
 if TYPE_CHECKING:  # imported when a connection opens, to keep the kiosk's start quick
     import sqlite_utils
@@ -28,7 +28,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     """
     import sqlite_utils
 
-    from kiosk.migrations import migrations
+    from kiosk.core.migrations import migrations
 
     if str(path) != ":memory:":
         private_file(Path(path))  # it holds the device token: owner-only on POSIX

@@ -2,7 +2,7 @@
 
 The admin screen, ``kiosk status`` and the ward report's kiosk-side figures all read their numbers
 here, so no two views of a number can disagree (DESIGN.md, lesson 12). The figures themselves are
-made by ``kiosk.report_figures``, which the ward hub's report uses too, so a number means the same
+made by ``kiosk.reporting.figures``, which the ward hub's report uses too, so a number means the same
 on the kiosk and at the ward. docs/reports.md says what each number counts. Every function is
 read-only.
 
@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.journal import stored_time
-from kiosk.report_figures import day_bounds, figures
+from kiosk.core.journal import stored_time
+from kiosk.reporting.figures import day_bounds, figures
 
 
 class Period(NamedTuple):
@@ -49,7 +49,7 @@ def this_week(now: datetime | None = None) -> Period:
 def local_counts(db: sqlite_utils.Database, period: Period = ALL_TIME) -> dict:
     """Every count for ``period``, as described in docs/reports.md. Read-only.
 
-    The figures are the hub's (``kiosk.report_figures.figures``): the keys of the ward report's
+    The figures are the hub's (``kiosk.reporting.figures.figures``): the keys of the ward report's
     ``totals`` at the top level, the same breakdowns (``by_age_band``, ``by_gender``,
     ``by_disability``, ``by_app``, ``services_by_app``, ``by_outcome``, ``unsolved_by_reason``,
     ``satisfaction``), plus ``period`` and ``help_requests_open``. Breakdowns list every known

@@ -32,7 +32,7 @@ def package_path(*parts: str) -> Path:
     ``importlib.resources``; when the package lives in a zip, the resource is extracted to a
     temporary place that lasts until the process exits. Does not check that it exists.
     """
-    resource = resources.files(__package__ or APP_NAME).joinpath(*parts)
+    resource = resources.files(APP_NAME).joinpath(*parts)
     if isinstance(resource, Path):
         return resource
     return _EXTRACTED.enter_context(resources.as_file(resource))
@@ -105,7 +105,7 @@ def _restrict(path: Path, mode: int) -> None:
 
 
 def db_path(data: Path) -> Path:
-    return data / "kiosk.db"
+    return data / "kiosk.core.db"
 
 
 def config_path(data: Path) -> Path:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.db import now_iso
-from kiosk.ids import uuid7
+from kiosk.core.db import now_iso
+from kiosk.core.ids import uuid7
 
 ROLES = ("volunteer", "admin")
 MAX_WRONG_PINS = 5

@@ -78,7 +78,7 @@ def m002_assistance_journal(db):
     """The volunteers' assistance journal, bundles written for USB, and who took a help request.
 
     The enumerations are repeated here on purpose: a migration is frozen once shipped, while the
-    constants in ``kiosk.journal`` may grow in a later migration.
+    constants in ``kiosk.core.journal`` may grow in a later migration.
     """
     db.execute("""
         CREATE TABLE assistance_sessions (

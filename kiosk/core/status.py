@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.db import device_id, get_setting
-from kiosk.reports import lesson_counts, session_count
+from kiosk.core.db import device_id, get_setting
+from kiosk.core.reports import lesson_counts, session_count
 from kiosk.sync.outbox import unsent_count
 
 
 def kiosk_status(db: sqlite_utils.Database, data_dir: Path, db_path: Path) -> dict:
-    """Counts (all time, from ``kiosk.reports``) and identity of this kiosk. Read-only."""
+    """Counts (all time, from ``kiosk.core.reports``) and identity of this kiosk. Read-only."""
     lessons = lesson_counts(db)
     return {
         "device_id": device_id(db),
@@ -41,7 +41,7 @@ def diagnostics(db: sqlite_utils.Database, data_dir: Path) -> dict:
     the database check reads the whole file: run it on the database worker."""
     import shutil
 
-    from kiosk.integrity import check_database
+    from kiosk.core.integrity import check_database
     from kiosk.sync.bundle import recent_exports
 
     exports = recent_exports(db, limit=1)

@@ -1,17 +1,17 @@
 """Where printed pages are drawn: a real PDF (fpdf2) or page images (Pillow), from one layout.
 
 Both canvases take the same calls in printed points with the origin at the top left of an A4
-page, so ``kiosk.page_layout`` lays a document out once and either draws it into a PDF with the
+page, so ``kiosk.guide.layout`` lays a document out once and either draws it into a PDF with the
 bundled Noto Sans embedded (text stays text, shapes stay vectors) or paints it on page images
 for the kiosk's printer. Text is measured from the font's own advance widths, the same
-widths the PDF viewer uses (``kiosk.page_text``), so what fits in the layout fits on paper.
+widths the PDF viewer uses (``kiosk.guide.text``), so what fits in the layout fits on paper.
 """
 
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk.page_text import INK, font_file, nfc
+from kiosk.guide.text import INK, font_file, nfc
 
 PAGE_W, PAGE_H = 595.28, 841.89          # A4 in points
 PAPER = "#ffffff"

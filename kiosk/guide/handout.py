@@ -16,12 +16,12 @@ from pathlib import Path
 import qrcode
 from PIL import Image
 
-from kiosk import page_layout as pl
+from kiosk.guide import layout as pl
 from kiosk.lessons.library import Library
 from kiosk.lessons.mockscreen import H as PHONE_H, W as PHONE_W, render_screen
 from kiosk.lessons.model import Lesson, Step, tr
 from kiosk.locale import ui_text
-from kiosk.page_canvas import INK, PAPER, ImageCanvas, PdfCanvas
+from kiosk.guide.canvas import INK, PAPER, ImageCanvas, PdfCanvas
 
 SIZES = {"kicker": 14, "title": 26, "heading": 20, "instruction": 19, "body": 16, "url": 14,
          "footer": 12}

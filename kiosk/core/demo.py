@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk import accounts, journal
+from kiosk.core import accounts, journal
 
 DEMO_VOLUNTEER = "Tình nguyện viên mẫu"
 _AGE_WEIGHTS = {"<18": 2, "18-39": 10, "40-59": 25, "60-74": 40, "75+": 23}

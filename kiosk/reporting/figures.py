@@ -1,6 +1,6 @@
 """The figures of every report, defined once for the kiosk and the hub (docs/reports.md).
 
-The kiosk's own counts (``kiosk.reports``) and the ward hub's report (``kiosk.hub.reports``) each
+The kiosk's own counts (``kiosk.core.reports``) and the ward hub's report (``kiosk.hub.reports``) each
 read raw tallies from their own database, then hand them to ``figures`` here, which turns them
 into the named numbers both show: so "people helped", "elderly helped" or "satisfaction rate"
 cannot mean one thing on the kiosk and another at the ward. The labels (Vietnamese and English)
@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from kiosk.journal import (AGE_BANDS, DISABILITIES, GENDERS, OUTCOMES, SATISFACTION, SERVICES,
+from kiosk.core.journal import (AGE_BANDS, DISABILITIES, GENDERS, OUTCOMES, SATISFACTION, SERVICES,
                            UNSOLVED_REASONS, label_key)
 from kiosk.locale import ui_text
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kiosk.paths import FONTS_DIR
+from kiosk.core.paths import FONTS_DIR
 
 INK = "#000000"
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.db import device_id, now_iso
-from kiosk.ids import uuid7
+from kiosk.core.db import device_id, now_iso
+from kiosk.core.ids import uuid7
 from kiosk.sync import outbox
 
 RATINGS = ("good", "ok", "bad")

@@ -2,7 +2,7 @@
 
 A session records who was helped only as an age band (and, if offered, gender, disability and
 neighbourhood), which services they were helped with, what each achieved, how satisfied they were
-and how long it took. The free-text note is scrubbed (``kiosk.scrubber``) before it is stored.
+and how long it took. The free-text note is scrubbed (``kiosk.core.scrubber``) before it is stored.
 
 Every write is one transaction that also appends the new revision to the outbox (DESIGN.md
 invariants 1 and 2); an edit is a new revision of the same record, never a new record. All
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.db import device_id, now_iso
-from kiosk.ids import uuid7
-from kiosk.scrubber import scrub
+from kiosk.core.db import device_id, now_iso
+from kiosk.core.ids import uuid7
+from kiosk.core.scrubber import scrub
 from kiosk.sync import outbox
 
 # Each tuple is in the order a screen shows it; ui.json has a label "<prefix>.<value>" for each.
@@ -59,7 +59,7 @@ def label_key(field: str, value: str) -> str:
 
 def stored_time(value: datetime | str) -> str:
     """``value`` (an aware datetime or ISO 8601 text with an offset) as stored: UTC ISO 8601 with
-    milliseconds, the same form as ``kiosk.db.now_iso``, so stored times compare as text.
+    milliseconds, the same form as ``kiosk.core.db.now_iso``, so stored times compare as text.
 
     Raises ``ValueError`` for text that is not a time, or a time without an offset."""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -140,7 +140,7 @@ def get_session(db: sqlite_utils.Database, session_id: str) -> dict:
 def sessions_between(db: sqlite_utils.Database, start: datetime | str, end: datetime | str, *,
                      newest_first: bool = True) -> list[dict]:
     """Sessions that started in ``[start, end)`` (latest revisions), e.g. today's list with
-    ``sessions_between(db, *kiosk.reports.today())``. Read-only."""
+    ``sessions_between(db, *kiosk.core.reports.today())``. Read-only."""
     order = "DESC" if newest_first else "ASC"
     rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM assistance_sessions "
                       f"WHERE started_at >= ? AND started_at < ? ORDER BY started_at {order}",
