@@ -133,9 +133,10 @@ def _lessons_validate(args) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {checked} lesson(s)", file=sys.stderr)
+        print(_en("cli.problems_in_lessons", count=checked,
+                  problems=_en("cli.problems", count=len(problems))), file=sys.stderr)
         return 1
-    print(f"{checked} lesson(s) OK")
+    print(_en("cli.lessons_ok", count=checked))
     return 0
 
 
@@ -149,7 +150,7 @@ def _screenshot(args) -> int:
     except (ScreenshotFailed, OSError) as error:
         print(f"Chưa chụp được màn hình / screenshots failed: {error}", file=sys.stderr)
         return 1
-    print(f"{len(written)} screenshots in {args.out}")
+    print(_en("cli.screenshots", count=len(written), folder=args.out))
     return 0
 
 
@@ -200,7 +201,7 @@ def _lessons_narrate(args) -> int:
     if not engine_available():
         print("no speech engine found: install espeak-ng to narrate lessons", file=sys.stderr)
     count = narrate_library(library, narration_dir(paths.data_dir(args.data_dir)), args.lesson)
-    print(f"{count} narration clips")
+    print(_en("cli.narration_clips", count=count))
     return 0
 
 
@@ -217,7 +218,7 @@ def _handout(args) -> int:
     except OSError as error:
         print(f"cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"{pages} pages written to {args.out}")
+    print(_en("cli.handout_pages", count=pages, file=args.out))
     return 0
 
 
@@ -251,7 +252,7 @@ def _export(args) -> int:
     elif result.path is None:
         print(_say("export.nothing"))
     else:
-        print(_say("export.done", n=result.records, file=result.path))
+        print(_say("export.done", count=result.records, file=result.path))
     return 0
 
 
@@ -311,9 +312,17 @@ def _sync_forever(db, client, data) -> int:
 
 
 def _say(key: str, **values) -> str:
+    """The catalogue's words for ``key`` in Vietnamese, then English on the next line."""
     from kiosk.locale import ui_text
 
     return f"{ui_text(key, 'vi', **values)}\n{ui_text(key, 'en', **values)}"
+
+
+def _en(key: str, **values) -> str:
+    """The catalogue's English words for ``key`` (the admin's command-line output)."""
+    from kiosk.locale import ui_text
+
+    return ui_text(key, "en", **values)
 
 
 def _autostart(args) -> int:

@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.core import autostart
 from kiosk.cli import main
+from kiosk.locale import ui_text
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -37,7 +38,7 @@ def test_enable_writes_an_xdg_entry_that_starts_this_kiosk_full_screen(config_ho
     assert str(entry) in capsys.readouterr().out
     fields = read_entry(entry)
     assert fields["Type"] == "Application" and fields["Terminal"] == "false"
-    assert fields["Name[vi]"] == "Bình dân học vụ số"
+    assert fields["Name[vi]"] == ui_text("app.name", "vi")
     command = shlex.split(fields["Exec"])
     assert command == [str(Path(sys.executable).parent / "kiosk"), "--data-dir", str(data),
                        "run", "--fullscreen"]

@@ -6,6 +6,7 @@ import shutil
 from conftest import ADMIN_PIN, drain
 from kiosk.core import accounts
 from kiosk.lessons import BUNDLED_DIR
+from kiosk.locale import ui_text
 
 
 def type_pin(gate, pin: str) -> None:
@@ -23,7 +24,7 @@ def test_a_locked_kiosk_cannot_be_closed_and_a_wrong_pin_does_not_open_it(
     assert window.current() is window.gate
     type_pin(window.gate, "0000")
     qtbot.waitUntil(lambda: window.gate.message.text() != "")
-    assert window.gate.message.text() == "Mã PIN không đúng. Hãy thử lại."
+    assert window.gate.message.text() == ui_text("gate.wrong", "vi")
     assert window.current() is window.gate
     assert window.close() is False and window.isVisible()
 
@@ -41,7 +42,7 @@ def test_five_wrong_pins_lock_the_gate_even_for_the_right_pin(qtbot, make_window
         window.gate.message.setText("")
         type_pin(window.gate, "9999")
         qtbot.waitUntil(lambda: window.gate.message.text() != "")
-    assert "5 phút" in window.gate.message.text()
+    assert window.gate.message.text() == ui_text("gate.locked", "vi", count=5)
     window.gate.message.setText("")
     type_pin(window.gate, ADMIN_PIN)
     qtbot.waitUntil(lambda: window.gate.message.text() != "")
@@ -52,10 +53,10 @@ def test_first_run_asks_for_an_admin_pin_twice(qtbot, make_window, db):
     window = make_window()
     qtbot.waitUntil(lambda: window.current() is window.first_run)
     type_pin(window.first_run, "12")
-    assert "4 đến 6" in window.first_run.message.text()
+    assert window.first_run.message.text() == ui_text("setup.too_short", "vi")
     type_pin(window.first_run, "2580")
     type_pin(window.first_run, "2581")
-    assert "không giống" in window.first_run.message.text()
+    assert window.first_run.message.text() == ui_text("setup.mismatch", "vi")
     type_pin(window.first_run, "2580")
     type_pin(window.first_run, "2580")
     qtbot.waitUntil(lambda: window.current() is window.welcome)
@@ -74,7 +75,8 @@ def test_a_broken_lesson_folder_is_left_out_with_a_notice_for_the_admin(
     (pack / "not-json" / "lesson.json").write_text("{", encoding="utf-8")
 
     window = make_window()
-    qtbot.waitUntil(lambda: "bài học bị lỗi" in window.welcome.notice.text())
+    notice = ui_text("welcome.lesson_problems", "vi").split("}")[-1]  # after the number
+    qtbot.waitUntil(lambda: notice in window.welcome.notice.text())
     window.welcome.start.click()
     assert "vneid" in window.home.tiles  # the other lessons are all there
     assert window.library.lesson("etax-pay") is not None  # the bundled one still shows

@@ -65,8 +65,8 @@ def test_the_hub_screen_says_why_and_forgets_it_when_the_code_is_changed(qtbot, 
     show(qtbot, panel, "hub")
     section = panel.hub_section
     section._on_enroll_did_finish("hub.enroll.code_used")
-    assert section.message.text() == ("Chưa đăng ký được: Mã đăng ký này đã dùng rồi. "
-                                      "Hãy xin cán bộ phường mã mới.")
+    assert section.message.text() == ui_text("hub.enroll_failed", "vi",
+                                             reason=ui_text("hub.enroll.code_used", "vi"))
     assert section.message.isVisible()
     section.code.setText("WXYZ-9876")
     assert not section.message.isVisible()

@@ -1,8 +1,10 @@
 """"In / Lưu hướng dẫn" at the end of a lesson: save the guide to a USB stick, or print it."""
 
+import re
 import subprocess
 
 from kiosk.lessons.library import load_library
+from kiosk.locale import ui_text
 from kiosk.ui import handout_dialog
 from kiosk.ui.drives import drive_for_folder
 
@@ -21,7 +23,7 @@ def open_dialog(qtbot, window, *, drives=(), printers=()):
     dialog = handout_dialog.HandoutDialog.ask(
         window, LESSON, window.library, "vi", drives_provider=lambda: list(drives),
         printers_provider=lambda: list(printers))
-    qtbot.waitUntil(lambda: not dialog.message.text().startswith("Đang chuẩn bị")
+    qtbot.waitUntil(lambda: dialog.message.text() != ui_text("handout.working", "vi")
                     or dialog.save_buttons or dialog.print is not None)
     return dialog
 
@@ -35,10 +37,11 @@ def test_the_guide_is_saved_whole_on_a_usb_stick(qtbot, window, tmp_path):
     assert dialog.print is None
     with qtbot.waitSignal(dialog.did_finish, timeout=60_000) as finished:
         dialog.save_buttons[str(stick)].click()
-    assert "Bạn có thể rút USB ra" in finished.args[0]
     saved = stick / handout_dialog.file_name(LESSON, "vi")
     info = subprocess.run(["pdfinfo", str(saved)], capture_output=True, text=True, check=True)
-    assert "Pages:" in info.stdout and list(stick.iterdir()) == [saved]
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout)[1])
+    assert list(stick.iterdir()) == [saved]
+    assert finished.args[0] == ui_text("handout.saved", "vi", count=pages)
     dialog.accept()
 
 
@@ -62,12 +65,13 @@ def test_a_full_stick_is_said_plainly(qtbot, window, tmp_path, monkeypatch):
     dialog = open_dialog(qtbot, window, drives=[drive_for_folder(tmp_path)])
     with qtbot.waitSignal(dialog.did_finish, timeout=60_000) as finished:
         dialog.save_buttons[str(tmp_path)].click()
-    assert finished.args[0].startswith("Chưa làm được: No space left on device")
+    failed = ui_text("handout.failed", "vi").split("{")[0]
+    assert finished.args[0].startswith(failed + "No space left on device")
     dialog.accept()
 
 
 def test_no_printer_and_no_stick_sends_the_resident_to_a_volunteer(qtbot, window):
     dialog = open_dialog(qtbot, window)
-    qtbot.waitUntil(lambda: "tình nguyện viên" in dialog.message.text())
+    qtbot.waitUntil(lambda: dialog.message.text() == ui_text("handout.no_way", "vi"))
     assert dialog.print is None and not dialog.save_buttons
     dialog.accept()

@@ -23,4 +23,4 @@ def test_diagnostics_list_every_lesson_check_and_flag_a_due_one(qtbot, window):
     section.set_check_ages([old, *section.check_ages[1:]])
     assert section.checks.text().splitlines()[0].startswith("⚠")
     assert "200" in section.checks.text().splitlines()[0]
-    assert ui_text("admin.lesson_checks_due", "vi", n=1) in section.checks_heading.text()
+    assert ui_text("admin.lesson_checks_due", "vi", count=1) in section.checks_heading.text()

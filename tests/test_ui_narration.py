@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk.lessons import narration
 from kiosk.lessons.library import load_library
+from kiosk.locale import ui_text
 
 LESSON = load_library().lesson("vneid-activate")
 
@@ -64,7 +65,7 @@ def test_leaving_the_step_stops_the_reading(qtbot, window):
     open_step(window, 1)
     with qtbot.waitSignal(window.narrator.sentence_did_start, timeout=30_000):
         window.step.listen_slow.click()
-    assert window.narrator.speaking and window.step.listen.text() == "Dừng đọc"
+    assert window.narrator.speaking and window.step.listen.text() == ui_text("listen.stop", "vi")
     with qtbot.waitSignal(window.narrator.narration_did_end):
         window.step.next.click()
     assert not window.narrator.speaking

@@ -5,6 +5,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from conftest import drain
 from kiosk.lessons.library import load_library
+from kiosk.locale import ui_text
 
 LESSONS = load_library().lessons
 
@@ -91,7 +92,7 @@ def test_help_request_is_recorded_and_the_resident_is_reassured(qtbot, window):
     with qtbot.waitSignal(window.session.help_did_record):
         window.step.bar.help.click()
     qtbot.waitUntil(window.help_dialog.isVisible)
-    assert window.help_dialog.title.text() == "Đã gọi tình nguyện viên"
+    assert window.help_dialog.title.text() == ui_text("help.title", "vi")
     window.help_dialog.ok.click()
     assert window.current() is window.step
     drain(qtbot, window)
@@ -114,7 +115,7 @@ def test_idle_timeout_returns_to_welcome_and_forgets_everything(qtbot, window):
     assert window.current() is window.welcome
     assert window.session.language == "vi" and window.session.text_size == "normal"
     assert window.session.lesson is None and window.session.run_id is None
-    assert window.welcome.start.text() == "Chạm vào đây để bắt đầu"
+    assert window.welcome.start.text() == ui_text("welcome.start", "vi")
     drain(qtbot, window)
     run = next(window_db(window)["lesson_runs"].rows)
     assert run["ended_at"] and run["completed"] == 0 and run["furthest_step"] == 2
@@ -170,7 +171,7 @@ def test_practice_hit_first_time_is_praised_and_recorded(qtbot, window):
     box = window.step.round.box
     qtbot.waitUntil(lambda: window.step.phone.has_image())
     tap_phone_at(window, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
-    assert window.step.feedback.text() == "Đúng rồi! Bạn đã tìm đúng chỗ."
+    assert window.step.feedback.text() == ui_text("practice.hit", "vi")
     assert window.step.feedback.property("role") == "success"
     window.step.bar.home.click()
     drain(qtbot, window)
@@ -184,9 +185,9 @@ def test_practice_two_misses_show_the_spot(qtbot, window):
     key_practice = window.step._picture_key()
     assert key_practice.endswith("/practice")
     tap_phone_at(window, 5, 5)
-    assert "thử lại" in window.step.feedback.text()
+    assert ui_text("practice.miss", "vi") in window.step.feedback.text()
     tap_phone_at(window, 5, 5)
-    assert "viền màu cam" in window.step.feedback.text()
+    assert ui_text("practice.shown", "vi") in window.step.feedback.text()
     assert not window.step._picture_key().endswith("/practice")  # the ring is back
     window.step.bar.home.click()
     drain(qtbot, window)
@@ -201,7 +202,7 @@ def test_a_real_tap_on_the_picture_reaches_the_practice(qtbot, window):
     rect = window.step.phone.image_rect()
     qtbot.mouseClick(window.step.phone, Qt.MouseButton.LeftButton,
                      pos=rect.topLeft().toPoint() + QPoint(3, 3))
-    assert "thử lại" in window.step.feedback.text()
+    assert ui_text("practice.miss", "vi") in window.step.feedback.text()
 
 
 @pytest.mark.parametrize("presses", [0, 1, 2], ids=["normal", "large", "larger"])

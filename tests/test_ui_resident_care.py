@@ -26,8 +26,8 @@ def test_idle_on_a_lesson_asks_first_and_still_here_keeps_the_lesson(qtbot, wind
     open_step(window, VNEID, 2)
     window.on_idle()
     dialog = window._still_there
-    assert dialog.isVisible() and dialog.stay.text() == "Tôi vẫn đang dùng"
-    assert "giây" in dialog.text.text()
+    assert dialog.isVisible() and dialog.stay.text() == ui_text("still_there.stay", "vi")
+    assert dialog.text.text() == ui_text("still_there.body", "vi", count=dialog.left)
     dialog.stay.click()
     assert not dialog.isVisible()
     assert window.current() is window.step and window.session.step == 2
@@ -68,11 +68,11 @@ def test_welcome_shows_the_help_point_and_no_admin_counters(qtbot, make_window, 
                                                             data_dir):
     (data_dir / "config.toml").write_text('help_point = "Nhà văn hóa tổ 7"\n', encoding="utf-8")
     window = make_window()
-    window.welcome.set_sync_note("Chưa gửi lên phường: 3")
-    window.welcome.set_admin_notice("2 bài học bị lỗi – xem Quản trị")
+    window.welcome.set_sync_note(ui_text("welcome.sync", "vi", n=3))
+    window.welcome.set_admin_notice(ui_text("welcome.lesson_problems", "vi", count=2))
     assert not window.welcome.sync_note.isVisible() and not window.welcome.notice.isVisible()
     assert window.welcome.point.isVisible()
-    assert window.welcome.point.text() == "Điểm hỗ trợ: Nhà văn hóa tổ 7"
+    assert window.welcome.point.text() == ui_text("welcome.point", "vi", name="Nhà văn hóa tổ 7")
 
 
 class FailingPlayer(QObject):
@@ -113,14 +113,14 @@ def test_after_two_misses_the_ring_can_be_tapped_retried_or_left(qtbot, window):
     box = window.step.round.box
     window.step.phone.was_tapped.emit(2.0, 2.0)
     window.step.phone.was_tapped.emit(2.0, 2.0)
-    assert window.step.practice.isVisible() and window.step.practice.text() == "Tập lại"
+    assert window.step.practice.isVisible() and window.step.practice.text() == ui_text("practice.retry", "vi")
     window.step.phone.was_tapped.emit((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
     assert window.step.feedback.text() == ui_text("practice.found", "vi")
     window.step.practice.click()  # "Tập lại": a fresh round, ring hidden again
     assert window.step.round.outcome is None and window.step._picture_key().endswith("practice")
     window.step.leave_practice.click()
     assert window.step.round is None and not window.step.feedback.isVisible()
-    assert window.step.practice.text() == "Tập bấm thử"
+    assert window.step.practice.text() == ui_text("practice.start", "vi")
 
 
 @pytest.mark.parametrize("size_taps", [0, 2])
@@ -170,8 +170,8 @@ def test_the_guide_dialog_is_framed_dims_the_kiosk_and_can_call_a_volunteer(qtbo
     monkeypatch.setattr("kiosk.ui.drives.removable_drives", list)
     window.offer_handout()
     dialog = window.handout_dialog
-    qtbot.waitUntil(lambda: "tình nguyện viên" in dialog.message.text())
-    assert dialog.windowTitle() == "Bình dân học vụ số"
+    qtbot.waitUntil(lambda: dialog.message.text() == ui_text("handout.no_way", "vi"))
+    assert dialog.windowTitle() == ui_text("app.name", "vi")
     assert dialog.card.property("role") == "dialog"
     assert window.findChild(QObject, "dimmer").isVisible()
     for text in (dialog.title, dialog.body_text, dialog.message):  # nothing clipped

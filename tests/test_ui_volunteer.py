@@ -9,6 +9,7 @@ from conftest import drain
 from kiosk.core import accounts, journal, lesson_runs
 from kiosk.core.db import connect
 from kiosk.core.paths import db_path
+from kiosk.locale import ui_text
 
 PIN = "2468"
 
@@ -36,7 +37,7 @@ def sign_in(qtbot, window, account, pin=PIN):
 def test_sign_in_and_record_a_person_in_five_taps(qtbot, window, volunteer):
     panel = sign_in(qtbot, window, volunteer)
     qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.today)
-    assert panel.today.title.text() == "Xin chào, Lan"
+    assert panel.today.title.text() == ui_text("journal.title", "vi", name="Lan")
     panel.today.new.click()
     form = panel.form
     taps = [lambda: form.age.choose("60-74"), lambda: form.services.choose("vneid"),
@@ -52,7 +53,7 @@ def test_sign_in_and_record_a_person_in_five_taps(qtbot, window, volunteer):
         "60-74", "good", volunteer["id"])
     assert '"account_activated"' in session["services"]
     assert session["duration_s"] >= 0 and session["revision"] == 1
-    assert panel.today.notice.text() == "Đã lưu."
+    assert panel.today.notice.text() == ui_text("journal.saved", "vi")
 
 
 def test_the_form_says_what_is_missing(qtbot, window, volunteer):
@@ -61,14 +62,16 @@ def test_the_form_says_what_is_missing(qtbot, window, volunteer):
     panel.today.new.click()
     panel.form.save.click()
     age_row = panel.form.rows["age"]
-    assert age_row.problem.text() == "Hãy chọn độ tuổi." and age_row.problem.isVisible()
+    assert age_row.problem.text() == ui_text("form.missing_age", "vi")
+    assert age_row.problem.isVisible()
     panel.form.age.choose("75+")
     assert not age_row.problem.isVisible()  # the message goes once the answer is given
     panel.form.services.choose("etax")
     panel.form.results["etax"].outcomes.choose("not_solved")
     assert panel.form.results["etax"].reasons.isVisible()
     panel.form.save.click()
-    assert "lý do" in panel.form.results["etax"].problem.text()
+    assert ui_text("form.missing_reason", "vi").split("{")[0] in \
+        panel.form.results["etax"].problem.text()
     assert panel.pages.currentWidget() is panel.form
 
 
@@ -83,7 +86,7 @@ def test_correcting_a_record_makes_a_new_revision_and_shows_what_was_masked(
     panel.form.note.setText("Gọi lại số 0912 345 678 nếu cần")
     panel.form.save.click()
     qtbot.waitUntil(lambda: panel.today.model.rowCount() == 1)
-    assert "số điện thoại" in panel.today.notice.text()
+    assert ui_text("mask.phone", "vi") in panel.today.notice.text()
     index = panel.today.model.index(0)
     panel.today.list.clicked.emit(index)
     assert panel.pages.currentWidget() is panel.form and panel.form.editing
@@ -103,18 +106,19 @@ def test_correcting_a_record_makes_a_new_revision_and_shows_what_was_masked(
 
 def test_five_wrong_pins_lock_the_account_then_it_opens_after_the_wait(
         qtbot, window, volunteer, with_admin):
+    locked = ui_text("signin.locked", "vi").split("{")[0]
     panel = sign_in(qtbot, window, volunteer, pin="0000")
-    qtbot.waitUntil(lambda: "4 lần" in panel.sign_in.message.text())
+    qtbot.waitUntil(lambda: panel.sign_in.message.text() == ui_text("signin.wrong", "vi", count=4))
     for _ in range(4):
         for digit in "0000":
             panel.sign_in.pad.keys[digit].click()
         panel.sign_in.pad.ok.click()
-    qtbot.waitUntil(lambda: "tạm khóa" in panel.sign_in.message.text())
+    qtbot.waitUntil(lambda: panel.sign_in.message.text().startswith(locked))
     for digit in PIN:
         panel.sign_in.pad.keys[digit].click()
     panel.sign_in.message.setText("")
     panel.sign_in.pad.ok.click()
-    qtbot.waitUntil(lambda: "tạm khóa" in panel.sign_in.message.text())
+    qtbot.waitUntil(lambda: panel.sign_in.message.text().startswith(locked))
     assert panel.pages.currentWidget() is panel.sign_in
     drain(qtbot, window)
     later = datetime.now(timezone.utc) + accounts.LOCKOUT + timedelta(seconds=1)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from conftest import drain
 from kiosk.core import accounts
+from kiosk.locale import ui_text
 from test_ui_volunteer import PIN, db_of, sign_in
 
 
@@ -107,7 +108,7 @@ def test_a_missing_answer_is_said_beside_it_and_scrolled_into_view(qtbot, window
     form.save.click()
     settle()
     problem = form.rows["age"].problem
-    assert problem.text() == "Hãy chọn độ tuổi." and on_screen(problem)
+    assert problem.text() == ui_text("form.missing_age", "vi") and on_screen(problem)
     assert on_screen(form.rows["age"].heading)
 
 
@@ -148,7 +149,7 @@ def test_saved_goes_once_a_new_form_is_opened_and_cancelled(qtbot, window, volun
     for tap_this in (lambda: form.age.choose("18-39"), lambda: form.services.choose("etax"),
                      lambda: form.results["etax"].outcomes.choose("payment_done"), form.save.click):
         tap_this()
-    qtbot.waitUntil(lambda: panel.today.notice.text() == "Đã lưu.")
+    qtbot.waitUntil(lambda: panel.today.notice.text() == ui_text("journal.saved", "vi"))
     panel.today.new.click()
     form.cancel.click()
     assert panel.pages.currentWidget() is panel.today and not panel.today.notice.isVisible()

@@ -106,7 +106,8 @@ def _cover(lesson: Lesson, library: Library, language: str) -> list[pl.Flowable]
     """Kicker, title, purpose, time, what to bring, and the heading of the steps."""
     app = library.apps.get(lesson.app)
     kicker = ui_text("handout.kicker", language, app=tr(app.name, language) if app else lesson.app)
-    minutes = ui_text("intro.minutes", language, n=lesson.minutes, steps=len(lesson.steps))
+    steps = ui_text("intro.steps", language, count=len(lesson.steps))
+    minutes = ui_text("intro.minutes", language, count=lesson.minutes, steps=steps)
     title = tr(lesson.title, language)
     items = [_text(kicker, "kicker", bold=True),
              _text(title, "title", bold=True, space=pl.mm(2), bookmark=(title, 0)),

@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from kiosk.locale import ui_text
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -207,7 +209,8 @@ def _report(args) -> int:
         print(f"kiosk-hub: {error}", file=sys.stderr)
         return 1
     if args.out is not None:
-        print(f"wrote {args.out} ({done['format']}, {done['sessions']} sessions)")
+        print(ui_text("cli.report_written", "en", count=done["sessions"], file=args.out,
+                      format=done["format"]))
     return 0
 
 
@@ -318,7 +321,8 @@ def _import(args) -> int:
                                     f"{item['outcome'].replace('_', ' ')} — {item['new']} new, "
                                     f"{item['already_present']} already present, "
                                     f"{item['updated']} updated, "
-                                    f"{len(item['refused'])} records refused")
+                                    + ui_text("cli.records_refused", "en",
+                                              count=len(item["refused"])))
              for item in report["bundles"]]
     _out(args, report, "\n".join(lines))
     return 1 if report["totals"]["bundles_refused"] or report["totals"]["refused"] else 0

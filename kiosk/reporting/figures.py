@@ -3,8 +3,8 @@
 The kiosk's own counts (``kiosk.core.reports``) and the ward hub's report (``kiosk.hub.reports``) each
 read raw tallies from their own database, then hand them to ``figures`` here, which turns them
 into the named numbers both show: so "people helped", "elderly helped" or "satisfaction rate"
-cannot mean one thing on the kiosk and another at the ward. The labels (Vietnamese and English)
-and the plain-words meaning of every figure live here too, for the exports and the docs.
+cannot mean one thing on the kiosk and another at the ward. The plain-words meaning of every
+figure lives here too; their labels (Vietnamese and English) are in the catalogue (``report.*``).
 
 No Qt, no SQLAlchemy: pure functions over counts.
 """
@@ -29,101 +29,51 @@ APP_COLUMNS = ("services", *OUTCOMES)
 
 @dataclass(frozen=True)
 class Figure:
-    """One named number: its key in every report, its labels, and what it counts."""
+    """One named number: its key in every report and what it counts (its label is the
+    catalogue's ``report.figure.<key>``)."""
 
     key: str
-    vi: str
-    en: str
     meaning: str
 
     def label(self, language: str) -> str:
-        return self.en if language == "en" else self.vi
+        return ui_text(f"report.figure.{self.key}", language)
 
 
 TOTALS = (
-    Figure("people_helped", "Số người được hỗ trợ", "People helped",
+    Figure("people_helped",
            "assistance sessions: each session is one person helped (a resident who comes back "
            "another day is counted again)"),
-    Figure("elderly_helped", "Người cao tuổi được hỗ trợ (60+)", "Elderly people helped (60+)",
-           "people helped in the age bands 60-74 and 75+"),
-    Figure("sessions", "Lượt hỗ trợ", "Assistance sessions",
-           "sessions recorded by volunteers, each at its latest revision"),
-    Figure("services", "Lượt hỗ trợ dịch vụ", "Services helped with",
+    Figure("elderly_helped", "people helped in the age bands 60-74 and 75+"),
+    Figure("sessions", "sessions recorded by volunteers, each at its latest revision"),
+    Figure("services",
            "services summed over sessions: one person helped with two apps is two services"),
-    Figure("referrals", "Lượt chuyển nơi khác", "Referred elsewhere",
-           "services whose outcomes include 'referred'"),
-    Figure("not_solved", "Lượt chưa giải quyết được", "Not solved",
-           "services whose outcomes include 'not_solved' (each has a reason)"),
-    Figure("rated", "Số người đã đánh giá", "People who rated",
-           "sessions with a satisfaction rating"),
-    Figure("satisfaction_rate", "Tỷ lệ hài lòng", "Satisfaction rate",
+    Figure("referrals", "services whose outcomes include 'referred'"),
+    Figure("not_solved", "services whose outcomes include 'not_solved' (each has a reason)"),
+    Figure("rated", "sessions with a satisfaction rating"),
+    Figure("satisfaction_rate",
            "sessions rated 'good' divided by sessions rated at all, 0 to 1, 4 places; none "
            "when nobody rated"),
-    Figure("lesson_runs", "Lượt tự học trên kiosk", "Self-guided lesson runs",
-           "lessons residents opened on a kiosk"),
-    Figure("lesson_completions", "Lượt học xong", "Lessons finished",
-           "lesson runs that reached the last step"),
-    Figure("help_requests", "Lượt gọi người giúp", "Calls for a volunteer",
-           "times a resident pressed 'Cần người giúp'"),
+    Figure("lesson_runs", "lessons residents opened on a kiosk"),
+    Figure("lesson_completions", "lesson runs that reached the last step"),
+    Figure("help_requests", "times a resident pressed 'Cần người giúp'"),
 )
 TOTAL_KEYS = tuple(figure.key for figure in TOTALS)
 FIGURES = {figure.key: figure for figure in TOTALS}
 
-APP_COLUMN_LABELS = {  # headers of the per-app table: (vi, en)
-    "services": ("Lượt hỗ trợ dịch vụ", "Services"),
-    "installed": ("Cài ứng dụng", "Installed"),
-    "account_activated": ("Kích hoạt tài khoản", "Accounts activated"),
-    "logged_in": ("Đăng nhập", "Logged in"),
-    "document_added": ("Thêm giấy tờ", "Documents added"),
-    "lookup_done": ("Tra cứu", "Look-ups"),
-    "dossier_submitted": ("Nộp hồ sơ trực tuyến", "Dossiers submitted"),
-    "payment_done": ("Thanh toán", "Payments"),
-    "referred": ("Chuyển nơi khác", "Referred"),
-    "not_solved": ("Chưa giải quyết được", "Not solved"),
-}
-
-REPORT_LABELS = {  # the words around the figures in exports and on the dashboard: (vi, en)
-    "title": ("Báo cáo hoạt động điểm hỗ trợ “Bình dân học vụ số”",
-              "Help-point report, “Bình dân học vụ số” campaign"),
-    "period": ("Thời gian", "Period"), "all_time": ("Toàn bộ thời gian", "All time"),
-    "since": ("Từ {start}", "From {start}"), "until": ("Đến {end}", "Until {end}"),
-    "point": ("Điểm hỗ trợ", "Help point"), "all_points": ("Tất cả điểm hỗ trợ", "All help points"),
-    "no_point": ("(chưa rõ điểm)", "(help point not known)"),
-    "made_at": ("Lập lúc", "Made at"), "totals": ("Tổng hợp", "Summary"),
-    "figure": ("Chỉ số", "Figure"), "count": ("Số lượng", "Count"),
-    "by_age_band": ("Theo nhóm tuổi", "By age band"), "age_band": ("Nhóm tuổi", "Age band"),
-    "by_gender": ("Theo giới tính", "By gender"), "gender": ("Giới tính", "Gender"),
-    "by_disability": ("Theo khuyết tật", "By disability"),
-    "disability": ("Khuyết tật", "Disability"),
-    "by_app": ("Theo ứng dụng", "By app"), "service": ("Ứng dụng / dịch vụ", "App or service"),
-    "all_apps": ("Tổng cộng", "Total"),
-    "unsolved_by_reason": ("Chưa giải quyết được, theo lý do", "Not solved, by reason"),
-    "unsolved_reason": ("Lý do", "Reason"),
-    "satisfaction": ("Mức hài lòng", "Satisfaction"), "rating": ("Đánh giá", "Rating"),
-    "by_point": ("Theo điểm hỗ trợ", "By help point"), "devices": ("Số kiosk", "Kiosks"),
-    "last_sync_at": ("Đồng bộ lần cuối", "Last sync"),
-    "unsent": ("Chưa gửi (ước tính)", "Not yet sent (estimate)"),
-    "activity": ("Theo ngày", "By day"), "day": ("Ngày", "Day"),
-    "rows": ("Chi tiết", "Details"), "rows_title": ("Chi tiết từng lượt hỗ trợ",
-                                                    "Each assistance session"),
-    "duration_min": ("Thời gian hỗ trợ (phút)", "Time spent (minutes)"),
-    "services_count": ("Số dịch vụ", "Services"),
-    UNKNOWN: ("Không rõ", "Not given"), UNRATED: ("Chưa đánh giá", "Not rated"),
-}
-
 
 def report_label(key: str, language: str = "vi", **values) -> str:
-    """A label for ``key``: a figure (``TOTALS``) or one of ``REPORT_LABELS``, with ``{name}``
+    """A label for ``key``: a figure (``TOTALS``, catalogue ``report.figure.<key>``) or a word
+    around the figures in exports and on the dashboard (``report.<key>``), with ``{name}``
     filled in. Raises ``KeyError`` for an unknown key."""
     if key in FIGURES:
         return FIGURES[key].label(language)
-    text = REPORT_LABELS[key][1 if language == "en" else 0]
-    return text.format(**values) if values else text
+    return ui_text(f"report.{key}", language, **values)
 
 
 def column_label(column: str, language: str = "vi") -> str:
-    """The short label of a per-app column (``APP_COLUMNS``: services, then each outcome)."""
-    return APP_COLUMN_LABELS[column][1 if language == "en" else 0]
+    """The short label of a per-app column (``APP_COLUMNS``: services, then each outcome),
+    catalogue ``report.column.<column>``. Raises ``KeyError`` for an unknown column."""
+    return ui_text(f"report.column.{column}", language)
 
 
 @lru_cache(maxsize=1024)

@@ -170,7 +170,7 @@ class HandoutDialog(KioskDialog):
         """On the worker: do ``work`` and keep its message for the UI thread."""
         try:
             key, pages = work()
-            answer = ui_text(key, self.language, pages=pages)
+            answer = ui_text(key, self.language, count=pages)
         except Exception as error:  # a full stick, a jammed printer: said plainly
             reason = re.sub(r"^\[Errno \d+\] ", "", str(error)) or type(error).__name__
             answer = ui_text("handout.failed", self.language, reason=reason)

@@ -76,4 +76,4 @@ class StillThereDialog(KioskDialog):
             self._show_left()
 
     def _show_left(self) -> None:
-        self.text.setText(ui_text("still_there.body", self._language, n=self.left))
+        self.text.setText(ui_text("still_there.body", self._language, count=self.left))

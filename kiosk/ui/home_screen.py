@@ -131,8 +131,7 @@ class HomeScreen(Screen):
         self.heading.setText(ui_text("home.title", language))
         for app_id, app_tile in self.tiles.items():
             count = len(self._library.lessons_for(app_id))
-            lessons = (ui_text("home.one_lesson", language) if count == 1
-                       else ui_text("home.lessons_count", language, n=count))
+            lessons = ui_text("home.lessons_count", language, count=count)
             app_tile.set_tile_text(f"{tr(self._library.apps[app_id].name, language)}\n{lessons}")
 
 
@@ -199,4 +198,4 @@ class LessonChoiceScreen(Screen):
         for choice in self._buttons:
             lesson = self._library.lesson(choice.property("lesson_id"))
             choice.set_tile_text(f"{tr(lesson.title, language)}\n"
-                                 f"{ui_text('choose.minutes', language, n=lesson.minutes)}")
+                                 f"{ui_text('choose.minutes', language, count=lesson.minutes)}")

@@ -58,8 +58,9 @@ class IntroScreen(Screen):
         self.purpose.setText(tr(lesson.purpose, language))
         self.needs_heading.setText(ui_text("intro.needs", language))
         self.needs.setText("\n".join(f"•  {tr(need, language)}" for need in lesson.needs))
-        self.minutes.setText(ui_text("intro.minutes", language, n=lesson.minutes,
-                                     steps=len(lesson.steps)))
+        self.minutes.setText(ui_text("intro.minutes", language, count=lesson.minutes,
+                                     steps=ui_text("intro.steps", language,
+                                                   count=len(lesson.steps))))
         has_elsewhere = bool(lesson.elsewhere)
         self.elsewhere_heading.setVisible(has_elsewhere)
         self.elsewhere.setVisible(has_elsewhere)

@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
             if self._library.problems:
                 self.welcome.set_admin_notice(ui_text(
                     "welcome.lesson_problems", self.config.language,
-                    n=len(self._library.problems)))
+                    count=len(self._library.problems)))
         return self._library
 
     @property
@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
         else:
             minutes = max(1, round((outcome - datetime.now(timezone.utc)).total_seconds() / 60))
             self.gate.show_refusal(ui_text("gate.locked", self.session.language,
-                                           minutes=minutes))
+                                           count=minutes))
 
     def apply_config(self, config: Config) -> None:
         """Settings saved in the admin panel: the new idle timeout applies now, the default

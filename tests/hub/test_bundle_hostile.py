@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from kiosk.core.db import device_id
 from kiosk.hub.imports import import_bundles, trusted_by
 from kiosk.hub.site import open_hub
+from kiosk.locale import ui_text
 from kiosk.sync import identity
 from kiosk.sync.bundle import read_bundle, sign_manifest, write_bundle
 from kiosk.sync.bundle_format import MANIFEST, BundleError, signed_part
@@ -122,7 +123,7 @@ def test_the_dashboard_reports_each_file_good_and_bad(hub_engine, hub_keys, sign
     assert page.status_code == 200
     assert 'data-k="new">20<' in page.text
     assert "tot.hpb" in page.text and "xau.hpb" in page.text
-    assert "sai kiểu hoặc sai giá trị" in page.text  # the refusal, in Vietnamese
+    assert ui_text("bundle.error.malformed", "vi") in page.text  # the refusal, in Vietnamese
 
 
 def _run_measured(command: list[str]) -> tuple[int, dict]:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from kiosk.hub.devices import redeem_code
 from kiosk.hub.schema import lesson_packs, records
+from kiosk.locale import ui_text
 from kiosk.sync.bundle import write_bundle
 
 from tests.hub.conftest import add_records, enrolled_offline
@@ -37,7 +38,7 @@ def test_an_admin_makes_an_enrollment_code_that_a_kiosk_can_use(admin, hub_engin
     listed = client.get("/dashboard/kiosks").text
     assert "0190f0e0-0000-7000-8000-000000000001" in listed and "Nhà văn hóa tổ 7" in listed
     bad = client.post("/dashboard/kiosks", data={"point": " ", "hours": "2", "csrf": token})
-    assert bad.status_code == 400 and "tên điểm hỗ trợ" in bad.text
+    assert bad.status_code == 400 and ui_text("dash.point_needed", "vi") in bad.text
 
 
 def test_an_admin_imports_usb_bundles_once_and_sees_refusals(admin, hub_engine, hub_keys,
@@ -52,7 +53,7 @@ def test_an_admin_imports_usb_bundles_once_and_sees_refusals(admin, hub_engine, 
     page = client.post("/dashboard/import", data={"csrf": token}, files=files)
     assert page.status_code == 200
     assert re.search(r'data-k="new">25<', page.text)
-    assert "Từ chối cả tệp" in page.text and bundle.name in page.text
+    assert ui_text("dash.refused_whole", "vi") in page.text and bundle.name in page.text
     again = client.post("/dashboard/import", data={"csrf": token},
                         files=[("bundles", (bundle.name, data))])
     assert re.search(r'data-k="already_present">25<', again.text)
@@ -65,20 +66,21 @@ def test_an_admin_publishes_lessons_from_a_zip(admin, hub_engine, tmp_path):
     client, token = admin
     broken = client.post("/dashboard/lessons", data={"csrf": token},
                          files={"pack": ("bai-hoc.zip", lesson_zip(tmp_path, broken=True))})
-    assert broken.status_code == 400 and "chưa phát hành" in broken.text
+    assert broken.status_code == 400 and ui_text("dash.publish_refused", "vi") in broken.text
     assert str(tmp_path) not in broken.text
     shutil.rmtree(tmp_path / "src")
     page = client.post("/dashboard/lessons", data={"csrf": token},
                        files={"pack": ("bai-hoc.zip", lesson_zip(tmp_path))})
-    assert page.status_code == 200 and "gói bài học số 1" in page.text
+    assert page.status_code == 200
+    assert ui_text("dash.published", "vi", count=1, n=1, version=1) in page.text
     with hub_engine.connect() as connection:
         assert connection.execute(select(lesson_packs.c.lessons)).scalar_one() == 1
     assert re.search(r'data-k="version">1<', client.get("/dashboard/lessons").text)
 
 
 @pytest.mark.parametrize("name, payload, words", [
-    ("not.zip", b"this is not a zip file", "không phải tệp .zip"),
-    ("evil.zip", None, "không an toàn"),
+    ("not.zip", b"this is not a zip file", ui_text("dash.not_a_zip", "vi")),
+    ("evil.zip", None, ui_text("dash.zip_unsafe", "vi")),
 ])
 def test_a_bad_lesson_upload_is_refused_in_plain_words(admin, name, payload, words, tmp_path):
     client, token = admin

@@ -18,6 +18,7 @@ from sqlalchemy import update
 
 from kiosk.hub.dashboard.users import add_user
 from kiosk.hub.schema import devices
+from kiosk.locale import ui_text
 
 from tests.hub.dashboard_seed import PERIOD, POINTS, seed_hub
 
@@ -74,7 +75,7 @@ def test_sign_in_filter_and_download_the_workbook(live_hub, browser, tmp_path):
     page.fill("input[name=name]", ADMIN[0])
     page.fill("input[name=password]", "not the password")
     page.click("form[action='/signin'] button")
-    assert "không đúng" in page.inner_text("main")
+    assert ui_text("dash.wrong_password", "vi") in page.inner_text("main")
     page.fill("input[name=name]", ADMIN[0])
     page.fill("input[name=password]", ADMIN[1])
     page.click("form[action='/signin'] button")
@@ -128,7 +129,7 @@ def _admin_uploads(page, hub, tmp_path: Path, shots: Path) -> None:
     page.goto(url + "/dashboard/lessons?lang=vi")
     page.set_input_files("input[name=pack]", archive)
     page.click("form.card button[type=submit]")
-    assert "Đã phát hành gói bài học số 1" in page.inner_text("main")
+    assert ui_text("dash.published", "vi", count=1, n=1, version=1) in page.inner_text("main")
     page.screenshot(path=shots / "lessons-vi.png", full_page=True)
 
     (tmp_path / "usb-kiosk").mkdir()

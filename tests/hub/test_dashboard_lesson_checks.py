@@ -13,6 +13,7 @@ import pytest
 from kiosk.hub.packs import lesson_check_ages, publish
 from kiosk.lessons import BUNDLED_DIR
 from kiosk.lessons.library import load_library
+from kiosk.locale import ui_text
 
 from tests.hub.dashboard_helpers import dashboard_app, signed_in
 
@@ -28,7 +29,7 @@ def test_without_a_pack_the_page_lists_the_bundled_lessons(hub, hub_engine, tmp_
     page = client.get("/dashboard/lessons").text
     shown = re.findall(r'data-k="lesson">([a-z0-9-]+)<', page)
     assert sorted(shown) == sorted(lesson.id for lesson in load_library().lessons)
-    assert "Cần kiểm tra lại" not in page
+    assert ui_text("dash.check_due", "vi") not in page
 
 
 def test_a_published_lesson_checked_long_ago_is_flagged(hub, hub_engine, hub_keys, tmp_path):
@@ -48,9 +49,10 @@ def test_a_published_lesson_checked_long_ago_is_flagged(hub, hub_engine, hub_key
     page = client.get("/dashboard/lessons").text
     assert re.findall(r'data-k="lesson">([a-z0-9-]+)<', page) == ["etax-pay", "vneid-activate"]
     assert re.findall(r'data-k="days">(\d+)<', page) == ["200", "3"]
-    assert page.count("Cần kiểm tra lại") == 1 and "1 bài học đã 180 ngày" in page
+    assert page.count(ui_text("dash.check_due", "vi")) == 1
+    assert ui_text("dash.checks_due", "vi", count=1, n=1) in page
     english = client.get("/dashboard/lessons?lang=en").text
-    assert "Due for a re-check" in english
+    assert ui_text("dash.check_due", "en") in english
 
 
 def test_a_missing_pack_file_falls_back_to_the_bundled_lessons(hub_engine, hub_keys, tmp_path):

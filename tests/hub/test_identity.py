@@ -17,6 +17,7 @@ from kiosk.hub.enrollment import EnrollError, make_code, redeem_code, reenroll
 from kiosk.hub.imports import import_bundles
 from kiosk.hub.keys import generate
 from kiosk.core.ids import uuid7
+from kiosk.locale import ui_text
 from kiosk.sync import identity
 from kiosk.sync.bundle import write_bundle
 from kiosk.sync.enroll import EnrollFailed, client_for, enroll, request_enrollment
@@ -329,4 +330,4 @@ def test_an_admin_re_enrolls_a_kiosk_from_the_dashboard(live_hub, make_kiosk, tm
     assert enroll(db, live_hub.url, code).point == "Tổ 5"
     unknown = client.post("/dashboard/kiosks/reenroll",
                           data={"device_id": str(uuid.uuid4()), "csrf": token})
-    assert unknown.status_code == 400 and "không biết máy kiosk này" in unknown.text
+    assert unknown.status_code == 400 and ui_text("dash.unknown_device", "vi") in unknown.text

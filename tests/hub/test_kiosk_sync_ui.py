@@ -5,6 +5,7 @@ from conftest import ADMIN_PIN, drain
 from hub.conftest import add_records
 from kiosk.core.db import device_id
 from kiosk.hub.stats import device_stats
+from kiosk.locale import ui_text
 
 
 def open_hub_section(qtbot, window):
@@ -34,7 +35,7 @@ def test_enroll_from_the_admin_screen_then_records_reach_the_hub(qtbot, window, 
                     timeout=30_000)
     assert device_stats(live_hub.engine)["devices"][device]["lesson_runs"] == made
     assert "Nhà văn hóa tổ 7" in section.status.text()
-    assert section.error.text() == "Đã gửi hết."
+    assert section.error.text() == ui_text("hub.all_sent", "vi")
 
     more = add_records(with_admin, 5)
     section.reload()
@@ -53,7 +54,7 @@ def test_a_wrong_code_is_refused_in_plain_words(qtbot, window, live_hub, with_ad
     with qtbot.waitSignal(window.sync_service.enroll_did_finish, timeout=20_000) as finished:
         section.enroll.click()
     assert finished.args[0]
-    assert section.message.text().startswith("Chưa đăng ký được")
+    assert section.message.text().startswith(ui_text("hub.enroll_failed", "vi").split("{")[0])
     assert not window.sync_service.running
 
 
@@ -63,5 +64,5 @@ def test_an_unreachable_hub_is_refused_in_plain_words(qtbot, window, with_admin)
     section.code.setText("ABCD-1234")
     with qtbot.waitSignal(window.sync_service.enroll_did_finish, timeout=20_000):
         section.enroll.click()
-    assert section.message.text().startswith("Chưa đăng ký được")
+    assert section.message.text().startswith(ui_text("hub.enroll_failed", "vi").split("{")[0])
     drain(qtbot, window)

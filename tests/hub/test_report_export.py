@@ -14,7 +14,8 @@ import openpyxl
 from kiosk.hub.report_export import BY_POINT_COLUMNS, write_report
 from kiosk.hub.reports import ward_report
 from kiosk.core.journal import SERVICES
-from kiosk.reporting.figures import APP_COLUMNS, TOTAL_KEYS, report_label, value_label
+from kiosk.reporting.figures import (APP_COLUMNS, TOTAL_KEYS, column_label, report_label,
+                                     value_label)
 
 from tests.hub.report_seed import MARCH, MARCH_TOTALS, P9, SECRETS, seeded  # noqa: F401
 
@@ -71,7 +72,7 @@ def _number(value):
 def _check_summary(sections: dict, report: dict, kind: str) -> None:
     label = report_label
     header, rows = sections[label("totals")]
-    assert header == ["Chỉ số", "Số lượng"], kind
+    assert header == [label("figure"), label("count")], kind
     assert {row[0]: _number(row[1]) for row in rows} == \
         {label(key): report["totals"][key] for key in TOTAL_KEYS}, kind
     for key, field in BREAKDOWN_FIELDS.items():
@@ -82,8 +83,8 @@ def _check_summary(sections: dict, report: dict, kind: str) -> None:
             expected[label("satisfaction_rate")] = report["totals"]["satisfaction_rate"]
         assert shown == expected, (kind, key)
     header, rows = sections[label("by_app")]
-    assert header[:4] == ["Ứng dụng / dịch vụ", "Lượt hỗ trợ dịch vụ", "Cài ứng dụng",
-                          "Kích hoạt tài khoản"], kind
+    assert header[:4] == [label("service"), column_label("services"), column_label("installed"),
+                          column_label("account_activated")], kind
     expected = {value_label("service", app): [counts[c] for c in APP_COLUMNS]
                 for app, counts in report["by_app"].items()}
     expected[label("all_apps")] = [sum(c[k] for c in report["by_app"].values())
@@ -100,7 +101,7 @@ def _check_summary(sections: dict, report: dict, kind: str) -> None:
 
 
 def _check_details(header: list, rows: list[list], report: dict, kind: str) -> None:
-    assert header[:3] == ["Ngày", "Điểm hỗ trợ", "Nhóm tuổi"], kind
+    assert header[:3] == [report_label("day"), report_label("point"), report_label("age_band")], kind
     assert len(rows) == report["totals"]["sessions"], kind
     ages = [row[2] for row in rows]
     assert {value_label("age_band", band): ages.count(value_label("age_band", band))
@@ -124,22 +125,24 @@ def test_csv_xlsx_and_json_show_the_reports_numbers(seeded, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
     lines = [_trim(row) for row in csv.reader(io.StringIO(raw.decode("utf-8-sig")))]
     assert lines[0] == [report_label("title")]
-    assert lines[1] == ["Thời gian", "01/03/2025 – 31/03/2025"]
-    assert lines[2] == ["Điểm hỗ trợ", "Tất cả điểm hỗ trợ"]
+    assert lines[1] == [report_label("period"), "01/03/2025 – 31/03/2025"]
+    assert lines[2] == [report_label("point"), report_label("all_points")]
     sections = _sections(lines)
     _check_summary(sections, report, "csv")
     _check_details(*sections[report_label("rows_title")], report, "csv")
 
     book = openpyxl.load_workbook(files["xlsx"])
-    assert book.sheetnames == ["Tổng hợp", "Chi tiết"]
-    summary = [_trim(row) for row in book["Tổng hợp"].iter_rows(values_only=True)]
+    summary_sheet, details_sheet = report_label("totals"), report_label("rows")
+    assert book.sheetnames == [summary_sheet, details_sheet]
+    summary = [_trim(row) for row in book[summary_sheet].iter_rows(values_only=True)]
     assert summary[0] == [report_label("title")] and summary[1][1] == "01/03/2025 – 31/03/2025"
-    assert book["Tổng hợp"]["A1"].font.bold and book["Tổng hợp"].column_dimensions["A"].width > 20
+    assert book[summary_sheet]["A1"].font.bold
+    assert book[summary_sheet].column_dimensions["A"].width > 20
     _check_summary(_sections(summary), report, "xlsx")
-    details = [_trim(row) for row in book["Chi tiết"].iter_rows(values_only=True)]
-    assert book["Chi tiết"]["A1"].font.bold and book["Chi tiết"].freeze_panes == "A2"
+    details = [_trim(row) for row in book[details_sheet].iter_rows(values_only=True)]
+    assert book[details_sheet]["A1"].font.bold and book[details_sheet].freeze_panes == "A2"
     _check_details(details[0], details[1:], report, "xlsx")
-    assert len(book["Tổng hợp"]._charts) == 2  # services by app, activity by day
+    assert len(book[summary_sheet]._charts) == 2  # services by app, activity by day
 
 
 def test_one_help_points_files(seeded, tmp_path):
@@ -148,7 +151,7 @@ def test_one_help_points_files(seeded, tmp_path):
     assert report["point"] == P9 and report["totals"]["sessions"] == 3
     lines = [_trim(row) for row in csv.reader(io.StringIO(
         files["csv"].read_bytes().decode("utf-8-sig")))]
-    assert lines[2] == ["Điểm hỗ trợ", P9]
+    assert lines[2] == [report_label("point"), P9]
     _check_details(*_sections(lines)[report_label("rows_title")], report, "csv")
 
 
@@ -186,7 +189,7 @@ def test_kiosk_hub_report_command(seeded, tmp_path, hub_db_url):
     result = _hub("--from", "2025-03-01", "--to", "2025-03-31", "--point", P9, "--out",
                   str(out), tmp_path=tmp_path, db_url=hub_db_url)
     assert result.returncode == 0 and "3 sessions" in result.stdout.decode()
-    assert openpyxl.load_workbook(out)["Chi tiết"].max_row == 4
+    assert openpyxl.load_workbook(out)[report_label("rows")].max_row == 4
     csv_out = _hub("--format", "csv", tmp_path=tmp_path, db_url=hub_db_url)
     assert csv_out.returncode == 0 and csv_out.stdout.startswith(b"\xef\xbb\xbf")
 

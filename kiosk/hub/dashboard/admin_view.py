@@ -112,7 +112,7 @@ def lessons_body(packs: list[dict], lang: str, csrf: str, *, admin: bool,
     parts = [f'<h1>{esc(t(lang, "nav.lessons"))}</h1>']
     if published:
         parts.append(notice(t(lang, "published", version=published["version"],
-                              n=published["lessons"]), "good"))
+                              count=published["lessons"], n=published["lessons"]), "good"))
     if error:
         parts.append(notice(t(lang, error), "bad"))
     if problems:
@@ -142,7 +142,7 @@ def _checks_table(version: int | None, ages: list, lang: str) -> str:
     """When each lesson kiosks receive was last checked against its sources; lessons not
     checked for 180 days are flagged for staff (residents never see this)."""
     due = sum(age.stale for age in ages)
-    parts = [notice(t(lang, "checks_due", n=due), "warn")] if due else []
+    parts = [notice(t(lang, "checks_due", count=due, n=due), "warn")] if due else []
     rows = [[f'<td data-k="lesson">{esc(age.lesson_id)}</td>',
              f"<td>{esc(age.title.get(lang) or age.title.get('vi', ''))}</td>",
              f"<td>{esc(age.checked_on.strftime('%d/%m/%Y') if age.checked_on else '–')}</td>",

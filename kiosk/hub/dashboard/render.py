@@ -27,7 +27,8 @@ def esc(value) -> str:
 
 
 def t(lang: str, key: str, **values) -> str:
-    """The dashboard label ``dash.<key>`` in ``lang`` (ui.json), with ``{name}`` filled in."""
+    """The dashboard label ``dash.<key>`` in ``lang`` (the catalogue, ``kiosk.locale``), with
+    ``{name}`` filled in; ``count=n`` picks the plural form of a counted label."""
     return ui_text(f"dash.{key}", lang, **values)
 
 

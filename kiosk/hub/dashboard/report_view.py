@@ -123,7 +123,8 @@ def _tiles(report: dict, lang: str) -> str:
     elderly = totals.get("elderly_helped")
     rate = totals.get("satisfaction_rate")
     met = rate is not None and rate >= SATISFACTION_TARGET
-    rate_note = t(lang, "satisfaction_note", rated=number(totals.get("rated"), lang),
+    rate_note = t(lang, "satisfaction_note", count=totals.get("rated") or 0,
+                  rated=number(totals.get("rated"), lang),
                   target=percent(SATISFACTION_TARGET, lang))
     rate_css = "" if rate is None else ("good" if met else "bad")
     elderly_note = (t(lang, "share_of_people", share=percent(elderly / people, lang))
@@ -132,7 +133,8 @@ def _tiles(report: dict, lang: str) -> str:
                   n=number(totals.get("lesson_completions"), lang))
     tiles = [
         tile(t(lang, "tile.people_helped"), "totals.people_helped", number(people, lang), people,
-             esc(t(lang, "sessions_note", n=number(totals.get("sessions"), lang)))),
+             esc(t(lang, "sessions_note", count=totals.get("sessions") or 0,
+                    n=number(totals.get("sessions"), lang)))),
         tile(t(lang, "tile.elderly_helped"), "totals.elderly_helped", number(elderly, lang),
              elderly, esc(elderly_note)),
         tile(t(lang, "tile.services"), "totals.services", number(totals.get("services"), lang),

@@ -90,7 +90,7 @@ def _router(web: Web) -> APIRouter:
                                 address=request.client.host if request.client else "")
         except Locked as locked:
             minutes = max(1, round(locked.seconds / 60))
-            return _sign_in(request, context, next_path, "locked", 429, n=minutes)
+            return _sign_in(request, context, next_path, "locked", 429, count=minutes, n=minutes)
         if user is None:
             return _sign_in(request, context, next_path, "wrong_password", 401)
         stored = get_user(web.engine, user.name)[1]

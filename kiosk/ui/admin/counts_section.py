@@ -145,7 +145,7 @@ class CountsSection(Section):
         done = format_number(counts["lesson_completions"], language)
         for key, tile in self.tiles.items():
             tile.number.setText(self.tile_text(key))
-            tile.caption.setText(ui_text(f"admin.counts.{key}", language, done=done))
+            tile.caption.setText(self.tile_caption(key, done))
         self.by_app.set_rows([(value_label("service", app, language), n)
                               for app, n in counts["services_by_app"].items()])
         self.by_outcome.set_rows(_rows("outcome", counts["by_outcome"], language))
@@ -155,6 +155,12 @@ class CountsSection(Section):
         self.satisfaction.set_rows(
             _rows("satisfaction", satisfaction, language)
             + [("unrated", ui_text("admin.counts.unrated", language), str(unrated))])
+
+    def tile_caption(self, key: str, done: str) -> str:
+        """The words under tile ``key``'s number, agreeing with it ("1 person helped")."""
+        if key == "satisfaction_rate":
+            return ui_text(f"admin.counts.{key}", self.language)
+        return ui_text(f"admin.counts.{key}", self.language, count=self.counts[key], done=done)
 
     def tile_text(self, key: str) -> str:
         """The big number on tile ``key``, as shown."""

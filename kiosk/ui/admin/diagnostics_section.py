@@ -105,7 +105,7 @@ class DiagnosticsSection(Section):
             return
         if problems:
             self._say(ui_text("admin.diagnostics.check_problems", self.language,
-                              n=len(problems)) + "\n" + "\n".join(problems[:20]), "warning")
+                              count=len(problems)) + "\n" + "\n".join(problems[:20]), "warning")
         else:
             self._say(ui_text("admin.diagnostics.check_ok", self.language), "success")
 
@@ -122,7 +122,7 @@ class DiagnosticsSection(Section):
         self._draw_check()
         if self._problems:
             self.problems_heading.setText(ui_text("admin.lesson_problems", language,
-                                                  n=len(self._problems)))
+                                                  count=len(self._problems)))
             self.problems.setText("\n".join(str(p) for p in self._problems[:MAX_PROBLEMS_SHOWN]))
         else:
             self.problems_heading.setText(ui_text("admin.no_problems", language))
@@ -134,7 +134,7 @@ class DiagnosticsSection(Section):
         due = sum(age.stale for age in self.check_ages)
         heading = ui_text("admin.lesson_checks", language)
         if due:
-            heading += "\n" + ui_text("admin.lesson_checks_due", language, n=due)
+            heading += "\n" + ui_text("admin.lesson_checks_due", language, count=due)
         self.checks_heading.setText(heading)
         self.checks.setText("\n".join(_check_line(age, language) for age in self.check_ages))
         self.checks_heading.setVisible(bool(self.check_ages))
@@ -164,7 +164,7 @@ def _check_line(age: CheckAge, language: str) -> str:
     if age.checked_on is None:
         text = ui_text("admin.lesson_never_checked", language, title=title)
     else:
-        text = ui_text("admin.lesson_checked", language, title=title, n=age.days,
+        text = ui_text("admin.lesson_checked", language, title=title, count=age.days,
                        date=age.checked_on.strftime("%d/%m/%Y"))
     return ui_text("admin.lesson_check_due", language, text=text) if age.stale else text
 

@@ -205,7 +205,7 @@ class ExportSection(Section):
         else:
             self._show_progress(100)
             self._show_result(ui_text("admin.export.done", self.language, file=outcome["file"],
-                                      n=format_number(outcome["records"], self.language)),
+                                      count=outcome["records"], n=format_number(outcome["records"], self.language)),
                               "success")
             self.export_did_finish.emit("done")
         self.reload()
@@ -242,7 +242,7 @@ class ExportSection(Section):
         if self.scanning:
             text = ui_text("admin.export.looking", language)
         elif self.drives:
-            text = ui_text("admin.export.found", language, n=len(self.drives))
+            text = ui_text("admin.export.found", language, count=len(self.drives))
         else:
             text = ""  # the "no drive" notice above says it, with what to do
         self.scan_status.setText(text)

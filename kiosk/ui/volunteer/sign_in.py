@@ -123,9 +123,9 @@ class SignInScreen(Screen):
         elif answer["locked_until"]:
             wait = answer["locked_until"] - datetime.now(timezone.utc)
             minutes = max(1, round(wait.total_seconds() / 60))
-            self.message.setText(ui_text("signin.locked", language, minutes=minutes))
+            self.message.setText(ui_text("signin.locked", language, count=minutes))
         else:
-            self.message.setText(ui_text("signin.wrong", language, left=answer["left"]))
+            self.message.setText(ui_text("signin.wrong", language, count=answer["left"]))
 
     def _on_back(self) -> None:
         if self.pages.currentIndex() == 1:
