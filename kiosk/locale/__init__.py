@@ -76,6 +76,15 @@ def catalogue() -> dict[str, dict[str, str]]:
             for key in keys}
 
 
+def forms(key: str, language: str) -> tuple[str, ...]:
+    """Every form of ``key`` in ``language`` as written (placeholders unfilled): one for a plain
+    entry, one per plural of the language for a counted one. Raises ``KeyError`` if unknown."""
+    found = [(k[1], text) for k, text in _entries(language) if isinstance(k, tuple) and k[0] == key]
+    if found:
+        return tuple(text for _, text in sorted(found))
+    return (translations(language).gettext(key),)
+
+
 def _entries(language: str) -> list[tuple]:
     """The raw ``(msgid, text)`` pairs of one compiled catalogue (a plural form is keyed
     ``(msgid, index)``), header left out. ``_catalog`` is where ``GNUTranslations`` keeps what
