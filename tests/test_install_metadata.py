@@ -114,7 +114,8 @@ def test_fonts_and_their_licence_are_found_inside_the_package():
     for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
         assert paths.font_path(name).read_bytes()[:4] == b"\x00\x01\x00\x00"
     assert "SIL OPEN FONT LICENSE" in (paths.FONTS_DIR / "OFL.txt").read_text(encoding="utf-8")
-    assert paths.package_path("locale", "ui.json").is_file()
+    for language in ("vi", "en"):
+        assert paths.package_path("locale", language, "LC_MESSAGES", "kiosk.mo").is_file()
     with pytest.raises(FileNotFoundError, match="bundled font missing"):
         paths.font_path("NoSuchFont.ttf")
     assert not (ROOT / "assets").exists()

@@ -23,7 +23,7 @@ from kiosk.core.ids import uuid7
 from kiosk.core.scrubber import scrub
 from kiosk.sync import outbox
 
-# Each tuple is in the order a screen shows it; ui.json has a label "<prefix>.<value>" for each.
+# Each tuple is in the order a screen shows it; catalogue has a label "<prefix>.<value>" for each.
 AGE_BANDS = ("<18", "18-39", "40-59", "60-74", "75+")
 GENDERS = ("female", "male", "other")
 DISABILITIES = ("none", "vision", "hearing", "mobility", "other")
@@ -52,7 +52,7 @@ _UPDATE = (f"UPDATE assistance_sessions SET {', '.join(f'{c} = ?' for c in _COLU
 
 
 def label_key(field: str, value: str) -> str:
-    """The ui.json key of a constant's label, e.g. ``label_key("age_band", "60-74")`` is
+    """The catalogue key of a constant's label, e.g. ``label_key("age_band", "60-74")`` is
     ``"age.60-74"``. Raises ``KeyError`` for a field that has no labels."""
     return f"{LABEL_PREFIXES[field]}.{value}"
 

@@ -55,7 +55,7 @@ _ERRNO_REASONS = {
 class ExportError(Exception):
     """An export failed and left nothing behind. ``reason`` is one of ``disk_full``,
     ``read_only``, ``removed``, ``io``, ``verify``; ``message(language)`` is the plain sentence
-    (ui.json ``export.error.<reason>``); ``str()`` gives it in Vietnamese and English."""
+    (catalogue ``export.error.<reason>``); ``str()`` gives it in Vietnamese and English."""
 
     def __init__(self, reason: str, detail: str = ""):
         self.reason, self.detail = reason, detail

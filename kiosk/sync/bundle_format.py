@@ -32,7 +32,7 @@ MAX_TEXT = 200
 
 class BundleError(Exception):
     """A bundle was refused whole. ``reason`` is one of ``REASONS``; ``detail`` says what was
-    found, for the log; ``message(language)`` is the plain sentence (ui.json
+    found, for the log; ``message(language)`` is the plain sentence (catalogue
     ``bundle.error.<reason>``); ``str()`` gives it in Vietnamese and English with the detail."""
 
     def __init__(self, reason: str, detail: str = ""):

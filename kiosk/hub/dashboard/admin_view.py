@@ -25,7 +25,7 @@ MAX_ZIP_BYTES = 300 * 1024 * 1024  # inflated: refuses zip bombs
 
 
 class UploadError(ValueError):
-    """An uploaded file cannot be used; ``key`` is the ui.json label (``dash.<key>``) saying why."""
+    """An uploaded file cannot be used; ``key`` is the catalogue label (``dash.<key>``) saying why."""
 
     def __init__(self, key: str):
         self.key = key

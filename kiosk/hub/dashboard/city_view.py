@@ -20,7 +20,7 @@ from kiosk.core.journal import SERVICES, UNSOLVED_REASONS
 from kiosk.reporting.figures import value_label
 
 WARD_COLUMNS = ("points", "people_helped", "elderly_share", "services", "dossiers",
-                "not_solved", "satisfaction", "target_met", "last_sync")  # ui.json dash.col.*
+                "not_solved", "satisfaction", "target_met", "last_sync")  # catalogue dash.col.*
 
 
 def city_comparison(engine: Engine, *, start: date, end: date) -> dict:

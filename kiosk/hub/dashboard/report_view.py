@@ -30,7 +30,7 @@ class Filters:
     start: date
     end: date
     point: str | None
-    problem: str | None = None  # a filter that was not understood, as a ui.json key
+    problem: str | None = None  # a filter that was not understood, as a catalogue key
 
     def query(self) -> dict:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(),

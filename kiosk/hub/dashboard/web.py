@@ -46,7 +46,7 @@ class SignInFirst(Exception):
 
 
 class Refused(Exception):
-    """A request the dashboard refuses: ``status`` and a ui.json label (``dash.<key>``)."""
+    """A request the dashboard refuses: ``status`` and a catalogue label (``dash.<key>``)."""
 
     def __init__(self, status: int, key: str):
         self.status, self.key = status, key
