@@ -76,7 +76,7 @@ def test_every_counted_string_reads_right_with_0_1_2_and_21(key):
         assert vi == vi_forms[0].format_map(_Filled(n)), (key, n)
         assert en == en_forms[0 if n == 1 else 1].format_map(_Filled(n)), (key, n)
     singular = render(key, "en", 1)
-    assert not re.search(r"\b1 (?!USB)\w+s\b", singular), f"{key}: {singular!r}"
+    assert not re.search(r"\b1 \w+[^s]s\b", singular), f"{key}: {singular!r}"  # "process" is fine
     for (known, n), words in ENGLISH.items():
         if known == key:
             assert render(key, "en", n) == words

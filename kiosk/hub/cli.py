@@ -249,7 +249,7 @@ def _serve(args) -> int:
     scheme = "https" if tls else "http"
     print(f"kiosk-hub {hub.keys.hub_id} listening on {scheme}://{args.host}:{args.port} "
           f"(database: {hub.engine.url.render_as_string(hide_password=True)}, "
-          f"{args.workers} process{'es' if args.workers > 1 else ''})", flush=True)
+          f"{ui_text('cli.processes', 'en', count=args.workers)})", flush=True)
     if tls:
         print(f"TLS certificate {tls.cert} SHA-256 {tls.fingerprint()}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
@@ -328,13 +328,20 @@ def _import(args) -> int:
     return 1 if report["totals"]["bundles_refused"] or report["totals"]["refused"] else 0
 
 
+def _device_line(device: str, counts: dict) -> str:
+    """One kiosk's line of ``kiosk-hub stats``: its records, counted in words, and last contact."""
+    return (f"{device}: {ui_text('cli.sessions', 'en', count=counts['sessions'])}, "
+            f"{ui_text('cli.lesson_runs', 'en', count=counts['lesson_runs'])}, "
+            f"{ui_text('cli.help_requests', 'en', count=counts['help_requests'])}, "
+            f"last seen {counts['last_seen_at']}")
+
+
 def _stats(args) -> int:
     from kiosk.hub.stats import device_stats
 
     stats = device_stats(_hub(args).engine)
-    text = "\n".join(f"{device}: {s['sessions']} sessions, {s['lesson_runs']} lesson runs, "
-                     f"{s['help_requests']} help requests, last seen {s['last_seen_at']}"
-                     for device, s in stats["devices"].items()) or "no devices yet"
+    text = "\n".join(_device_line(device, counts) for device, counts in
+                     stats["devices"].items()) or "no devices yet"
     _out(args, stats, text)
     return 0
 
@@ -360,8 +367,7 @@ def _publish(args) -> int:
     except PublishError as error:
         print(error, file=sys.stderr)
         return 1
-    _out(args, row, f"published lesson pack {row['version']} ({row['lessons']} lessons); "
-                    "kiosks install it at their next sync")
+    _out(args, row, ui_text("cli.published", "en", count=row["lessons"], version=row["version"]))
     return 0
 
 
@@ -396,7 +402,8 @@ def _ward_list(args) -> int:
     from kiosk.hub.wards import list_wards
 
     found = list_wards(_hub(args).engine)
-    _out(args, {"wards": found}, "\n".join(f"{w['name']}: {w['points']} help point(s)"
+    _out(args, {"wards": found}, "\n".join(ui_text("cli.ward_points", "en", count=w["points"],
+                                                   name=w["name"])
                                            for w in found) or "no ward yet")
     return 0
 
@@ -412,7 +419,8 @@ def _backup(args) -> int:
         print(f"kiosk-hub: {error}", file=sys.stderr)
         return 1
     _out(args, {"path": str(args.to), **manifest},
-         f"backup written to {args.to} ({manifest['backend']}, {len(manifest['files'])} files)")
+         ui_text("cli.backup_written", "en", count=len(manifest["files"]), folder=args.to,
+                 backend=manifest["backend"]))
     return 0
 
 

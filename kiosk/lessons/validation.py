@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.lessons.official_links import official_link_problem
+from kiosk.locale import ui_text
 
 LANGUAGES = ("vi", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -58,8 +59,7 @@ def link_policy_summary(problems: list[Problem]) -> str | None:
     count = sum(problem.breaks_link_policy for problem in problems)
     if not count:
         return None
-    return (f"{count} link(s) shown as QR codes are not https addresses on the list of official "
-            "domains: a look-alike address must never reach a resident")
+    return ui_text("lessons.link_policy", "en", count=count)
 
 
 class _Checker:
