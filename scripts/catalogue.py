@@ -28,6 +28,9 @@ from babel.messages.pofile import read_po, write_po
 LOCALE = Path(__file__).resolve().parent.parent / "kiosk" / "locale"
 LANGUAGES = ("vi", "en")
 DOMAIN = "kiosk"
+HEADER = ("# Words of the help-point kiosk, its ward dashboard and reports.\n"
+          "# msgid is the key the code asks for (ui_text(\"journal.today\", lang, count=n));\n"
+          "# edit msgstr, then run scripts/catalogue.py compile (README, \"Words and translations\").")
 
 
 def po_path(language: str) -> Path:
@@ -48,6 +51,9 @@ def save(language: str, catalog: Catalog) -> None:
     """Write ``catalog`` as the ``.po`` of ``language`` (entries in the order they were added,
     no line wrapping, so a diff shows one line per changed string)."""
     po_path(language).parent.mkdir(parents=True, exist_ok=True)
+    catalog.header_comment = HEADER
+    catalog.last_translator = catalog.language_team = "the kiosk's developers"
+    catalog.msgid_bugs_address = ""
     with po_path(language).open("wb") as stream:
         write_po(stream, catalog, width=0, omit_header=False, sort_output=False,
                  include_lineno=False)

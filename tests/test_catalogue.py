@@ -177,3 +177,28 @@ def test_no_key_is_left_that_nothing_uses():
               and not _quoted(key, every_text)
               and not (key.startswith("dash.") and _quoted(key[5:], every_text))]
     assert unused == []
+
+
+def test_keys_of_an_old_ui_json_are_carried_into_the_catalogues(tmp_path, monkeypatch):
+    import gettext
+    import json
+    import shutil
+
+    tool = _catalogue_tool()
+    shutil.copytree(ROOT / "kiosk" / "locale", tmp_path / "locale",
+                    ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setattr(tool, "LOCALE", tmp_path / "locale")
+    old = tmp_path / "ui.json"
+    old.write_text(json.dumps({
+        "new.key": {"vi": "Chữ mới", "en": "New words"},
+        "journal.saved": {"vi": "Đã lưu xong.", "en": "Saved."},
+        "journal.today": {"vi": "Hôm nay: {n} người", "en": "Today: {n} people"},
+    }), encoding="utf-8")
+    said = tool.import_json([old])
+    assert "new.key [vi]: added" in said and "journal.saved [vi]: changed" in said
+    assert any(line.startswith("journal.today: a counted entry") for line in said)
+    assert tool.problems() == []
+    with (tmp_path / "locale" / "en" / "LC_MESSAGES" / "kiosk.mo").open("rb") as stream:
+        english = gettext.GNUTranslations(stream)
+    assert english.gettext("new.key") == "New words"
+    assert english.ngettext("journal.today", "journal.today", 1) == "Today: {count} person"
