@@ -202,3 +202,30 @@ def test_keys_of_an_old_ui_json_are_carried_into_the_catalogues(tmp_path, monkey
         english = gettext.GNUTranslations(stream)
     assert english.gettext("new.key") == "New words"
     assert english.ngettext("journal.today", "journal.today", 1) == "Today: {count} person"
+
+
+def test_a_call_written_before_its_entry_was_counted_still_reads_right():
+    assert ui_text("dash.sessions_note", "en", n=1) == "1 session"  # n= as before: counted
+    assert ui_text("app.name", "en", count=3) == ui_text("app.name", "en")  # count ignored
+
+
+def _calls(text: str, name: str):
+    """Each ``name(…)`` call's argument text in ``text``, parentheses balanced."""
+    for found in re.finditer(rf"\b{name}\(", text):
+        depth, end = 1, found.end()
+        while depth and end < len(text):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            end += 1
+        yield text[found.end():end - 1]
+
+
+def test_every_counted_string_is_looked_up_with_its_count():
+    counted = plural_keys()
+    without = []
+    for path, text in _sources().items():
+        for name, prefix in (("ui_text", ""), ("t", "dash.")):
+            for arguments in _calls(text, name):
+                key = re.search(r"""["']([a-z_.]+)["']""", arguments)
+                if key and prefix + key[1] in counted and "count=" not in arguments:
+                    without.append(f"{path.name}: {prefix}{key[1]}")
+    assert without == []

@@ -49,16 +49,20 @@ def ui_text(key: str, language: str, count: int | None = None, **values) -> str:
     With ``count``, the plural form for that number is chosen (``ngettext``) and ``{count}`` is
     filled with it (other ``values`` may carry the same number formatted, e.g. ``n="1.234"``).
     Raises ``KeyError`` for an unknown key, so a typo fails in tests rather than on screen.
+    A call written before its entry was counted (``n=5``, no ``count``) counts with ``n``.
     """
     found = translations(language)
-    if count is None:
-        text = found.gettext(key)
-    else:
-        text = found.ngettext(key, key, count)
+    counted = key in plural_keys()
+    if count is None and counted and isinstance(values.get("n"), int):
+        count = values["n"]
+    if count is not None:
         values = {"count": count, **values}
+    text = found.ngettext(key, key, count) if counted and count is not None \
+        else found.gettext(key)
     return text.format(**values) if values else text
 
 
+@cache
 def plural_keys() -> frozenset[str]:
     """The keys of every counted (plural) entry: these are looked up with ``count=``."""
     return frozenset(key[0] for key, _ in _entries("vi") if isinstance(key, tuple))
