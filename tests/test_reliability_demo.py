@@ -58,7 +58,7 @@ def test_sigkill_never_loses_a_printed_session(tmp_path):
     assert runs >= 10 and printed
     assert all(uuid.UUID(value).version == 7 for value in printed)
 
-    db = connect(data_dir / "kiosk.core.db")
+    db = connect(data_dir / "kiosk.db")
     stored = {row[0] for row in db.execute("SELECT id FROM assistance_sessions")}
     missing = [value for value in printed if value not in stored]
     assert missing == [], f"{len(missing)} printed ids are not in the database"

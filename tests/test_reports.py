@@ -102,7 +102,7 @@ def test_lesson_runs_completions_and_help_requests(db):
 
 
 def test_kiosk_status_reports_sessions_from_the_same_layer(journal_db, data_dir):
-    status = kiosk_status(journal_db, data_dir, data_dir / "kiosk.core.db")
+    status = kiosk_status(journal_db, data_dir, data_dir / "kiosk.db")
     assert status["sessions"] == reports.session_count(journal_db) == 6
 
 
