@@ -1,8 +1,9 @@
 """An HTTP proxy on 127.0.0.1 that misbehaves on purpose, like the networks help points sit on.
 
 For each request it picks (seeded) one fault: pass it through, reset the connection, hold the
-reply until the client has given up waiting (its timeout, however long that takes), answer 503, cut the reply short, forward it and lose the reply (the hub has
-committed; the kiosk never hears), forward it twice (a replay), or serve a Wi-Fi login page.
+reply until the client has given up waiting (its timeout, however long that takes), answer 503,
+cut the reply short, forward it and lose the reply (the hub has committed; the kiosk never
+hears), forward it twice (a replay), or serve a Wi-Fi login page.
 Every connection carries one request (``Connection: close``). Runs its own event loop on a thread.
 """
 

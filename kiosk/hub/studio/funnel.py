@@ -28,6 +28,7 @@ from kiosk.reporting.figures import satisfaction_rate
 
 RATINGS = ("good", "ok", "bad")
 CHUNK = 2000
+VERSION_CHARS = 40  # a lesson version is short ("2.0"); a hostile one is cut, not kept whole
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,10 @@ class Funnel:
         return satisfaction_rate(self.satisfaction["good"], self.rated)
 
 
-def lesson_funnel(connection: Connection, lesson_id: str, version: str | None = None, *,
+def lesson_funnel(connection: Connection, lesson_id: str, version: str | int | None = None, *,
                   points: Iterable[str] | Select | None = None) -> Funnel:
-    """The funnel of ``lesson_id`` (``version`` as the kiosk reported it, or every version).
+    """The funnel of ``lesson_id`` (``version`` as the kiosk reported it, compared as text, or
+    every version when ``None``).
 
     ``points`` limits the runs to those help points (names, or a sub-query such as
     ``kiosk.hub.wards.points_of(ward)``): a ward sees only its own. Read-only; raises only what
@@ -94,9 +96,9 @@ def lesson_funnel(connection: Connection, lesson_id: str, version: str | None = 
 class _Tally:
     """Counts gathered run by run."""
 
-    def __init__(self, lesson_id: str, version: str | None):
-        self.result = Funnel(lesson_id, version)
-        self.version = version
+    def __init__(self, lesson_id: str, version: str | int | None):
+        self.version = None if version is None else str(version)  # as the kiosk sent it: text
+        self.result = Funnel(lesson_id, self.version)
         self.reached: Counter[int] = Counter()  # furthest step of each run → runs
         self.left: Counter[int] = Counter()
         self.help: Counter[int] = Counter()
@@ -110,7 +112,7 @@ class _Tally:
         if record is None or format_problem(record):
             return
         run = upgrade(record)
-        version = _text(run.get("lesson_version"))
+        version = _text(run.get("lesson_version"))[:VERSION_CHARS]
         self.result.versions[version] = self.result.versions.get(version, 0) + 1
         if self.version is not None and version != self.version:
             return
