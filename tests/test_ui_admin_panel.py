@@ -352,9 +352,8 @@ def test_looking_again_for_drives_is_seen_and_a_disabled_export_looks_disabled(
     assert not section.export.isEnabled() and section.no_drive.isVisible()
     grey = section.export.grab().toImage()
     stick.mkdir()
-    section.drives_provider = lambda: [stick]
     release = threading.Event()
-    window.worker.submit(lambda db: release.wait(10))  # a slow look at the drives
+    section.drives_provider = lambda: (release.wait(10), [stick])[1]  # a slow look at the drives
     section.rescan.click()
     assert not section.rescan.isEnabled() and section.rescan.text() == "Đang tìm…"
     assert section.scan_status.text() == "Đang tìm ổ USB…" and not section.no_drive.isVisible()

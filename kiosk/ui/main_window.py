@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 from kiosk.core import paths
 from kiosk.core.config import Config
 from kiosk.locale import ui_text
-from kiosk.ui.database_worker import DatabaseWorker
+from kiosk.ui.tasks import TaskManager
 from kiosk.ui.resident_session import ResidentSession
 from kiosk.ui.theme import style_sheet
 from kiosk.ui.welcome_screen import WelcomeScreen
@@ -61,15 +61,15 @@ class MainWindow(QMainWindow):
     admin_did_unlock = Signal()
 
     def __init__(self, *, data_dir: Path, config: Config, load_library: Callable[[], Library],
-                 worker: DatabaseWorker, locked: bool = False, mode: str = "resident"):
+                 tasks: TaskManager, locked: bool = False, mode: str = "resident"):
         super().__init__()
         self.data_dir = data_dir
-        self.config, self.worker = config, worker
+        self.config, self.tasks, self.worker = config, tasks, tasks.database
         self._load_library, self._library = load_library, None
         self.locked = locked
         self._may_close = not locked
         self._painted = False
-        self.session = ResidentSession(config, worker, self)
+        self.session = ResidentSession(config, self.worker, self)
         self._illustrations = None
         self._narrator = False  # not yet looked for
         self._sync_service = None
@@ -118,7 +118,8 @@ class MainWindow(QMainWindow):
             from kiosk.ui.illustrations import IllustrationStore
 
             self._illustrations = IllustrationStore(lambda: self.library,
-                                                    paths.cache_dir(self.data_dir), self)
+                                                    paths.cache_dir(self.data_dir), self.tasks,
+                                                    self)
         return self._illustrations
 
     @property
@@ -127,7 +128,7 @@ class MainWindow(QMainWindow):
         if self._sync_service is None:
             from kiosk.ui.sync_service import SyncService
 
-            self._sync_service = SyncService(self.worker, self.data_dir, self)
+            self._sync_service = SyncService(self.tasks, self.data_dir, self)
             self._sync_service.state_did_change.connect(self._show_sync_state)
         return self._sync_service
 
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
             from kiosk.lessons.narration import narration_dir
             from kiosk.ui.narrator import Narrator
 
-            self._narrator = (Narrator(narration_dir(self.data_dir), self)
+            self._narrator = (Narrator(narration_dir(self.data_dir), self.tasks, self)
                               if Narrator.available() else None)
         return self._narrator
 
@@ -207,7 +208,7 @@ class MainWindow(QMainWindow):
             "volunteer": lambda: VolunteerPanel(
                 self.worker, lambda: self.config.neighbourhoods,
                 lambda: {lesson.id: lesson.title for lesson in self.library.lessons}, stack),
-            "admin": lambda: admin.build_panel(library.problems, stack, worker=self.worker,
+            "admin": lambda: admin.build_panel(library.problems, stack, tasks=self.tasks,
                                                data_dir=self.data_dir, config=self.config,
                                                sync=self.sync_service),
         }[name]()
@@ -335,7 +336,7 @@ class MainWindow(QMainWindow):
         lesson = self.finish.lesson
         if lesson is not None:
             self.handout_dialog = HandoutDialog.ask(self, lesson, self.library,
-                                                    self.session.language)
+                                                    self.session.language, self.tasks)
             self.handout_dialog.help_was_tapped.connect(self.session.request_help)
 
     def rate(self, rating: str) -> None:

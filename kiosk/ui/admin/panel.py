@@ -18,8 +18,8 @@ from kiosk.ui.admin.hub_section import HubSection
 from kiosk.ui.admin.section import Section, set_role
 from kiosk.ui.admin.settings_section import SettingsSection
 from kiosk.ui.admin.volunteers_section import VolunteersSection
-from kiosk.ui.database_worker import DatabaseWorker
 from kiosk.ui.sync_service import SyncService
+from kiosk.ui.tasks import TaskManager
 from kiosk.ui.volunteer.choices import WrapButton
 from kiosk.ui.widgets import Screen, button, column, label
 
@@ -28,7 +28,8 @@ CHOSEN_ROLE = "primary"
 
 
 class AdminPanel(Screen):
-    """The admin's screen. Sections read and write only through ``worker``.
+    """The admin's screen. Sections read and write only through ``tasks`` (the database queue;
+    drive scans on the background queue).
 
     ``back_was_tapped`` and ``exit_was_tapped`` ask the window to leave; ``config_did_change``
     fires with the new ``Config`` once the settings are saved to disk. Both ways out are
@@ -40,8 +41,9 @@ class AdminPanel(Screen):
     config_did_change = Signal(object)
 
     def __init__(self, problems: list[Problem], parent: QWidget | None = None, *,
-                 worker: DatabaseWorker, data_dir: Path, config: Config, sync: SyncService):
+                 tasks: TaskManager, data_dir: Path, config: Config, sync: SyncService):
         super().__init__(parent)
+        worker = tasks.database
         self.language = config.language
         self.nav = {name: button("", self) for name in SECTIONS}
         self.back = WrapButton(self)  # the ways out wrap their words rather than clip them
@@ -51,7 +53,7 @@ class AdminPanel(Screen):
         self.volunteers_section = VolunteersSection(worker, self)
         self.settings_section = SettingsSection(worker, data_dir, config, self)
         self.diagnostics_section = DiagnosticsSection(worker, data_dir, problems, self)
-        self.export_section = ExportSection(worker, self)
+        self.export_section = ExportSection(tasks, self)
         self.export_section.help_point = config.help_point
         self.hub_section = HubSection(sync, self)
         self.sections: dict[str, Section] = {
