@@ -187,7 +187,7 @@ def test_settings_are_saved_to_config_toml_and_applied_at_once(qtbot, window, da
     assert (saved.idle_timeout_s, saved.language) == (300, "en")
     assert changed.args[0] == saved
     assert saved.onscreen_keyboard == "off" == window.config.onscreen_keyboard
-    assert window.idle_timer.interval() == 300_000
+    assert window.navigator.idle_timer.interval() == 300_000
     assert window.config.neighbourhoods == ["Tổ 5", "Tổ 6"]
     assert section.message.text() == ui_text("admin.settings.saved", "vi")
     assert panel.export_section.help_point == "Nhà văn hóa tổ dân phố số 5"
