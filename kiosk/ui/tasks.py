@@ -23,7 +23,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import (QEventLoop, QObject, QRunnable, QThread, QThreadPool, QTimer, Signal,
+                            Slot)
 
 from kiosk.ui.database_worker import DatabaseWorker
 
@@ -52,6 +53,7 @@ class TaskManager(QObject):
     thread; every method except ``call_database`` and ``ProgressRelay.report`` must be called
     on the UI thread."""
 
+    did_become_idle = Signal()  # both queues empty: every answer has reached the UI thread
     # The queued signal carries only the token: Python objects in queued signal arguments have
     # shown reference-count faults in PySide6, so outcomes wait in ``_arrived`` under a lock.
     _task_did_run = Signal(int)
@@ -68,6 +70,7 @@ class TaskManager(QObject):
         self._arrived: dict[int, tuple] = {}
         self._closed = False
         self._task_did_run.connect(self._on_task_did_run)
+        self.database.op_did_finish.connect(lambda _outcome: self._tell_if_idle())
 
     # the database queue -----------------------------------------------------------------------
     def run_on_database(self, fn: Callable, *, on_done: Callable | None = None,
@@ -109,6 +112,22 @@ class TaskManager(QObject):
         never the running kiosk); the answers still arrive through the event loop."""
         return self._pool.waitForDone(timeout_ms)
 
+    def wait_until_idle(self, timeout_ms: int = 30_000) -> bool:
+        """Run the event loop until both queues are empty (``did_become_idle``) or the time is
+        up; returns whether they are. For command-line tools that drive the window (screenshots);
+        never in the running kiosk, whose slots must not block."""
+        if self.pending == 0:
+            return True
+        loop, timer = QEventLoop(), QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        self.did_become_idle.connect(loop.quit)
+        timer.start(timeout_ms)
+        loop.exec()
+        timer.stop()
+        self.did_become_idle.disconnect(loop.quit)
+        return self.pending == 0
+
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Drop queued background tasks, wait for running ones, then finish every queued
         database operation and close the connection. Blocks; safe to call twice."""
@@ -133,6 +152,11 @@ class TaskManager(QObject):
             on_done(result)
         elif error is not None and on_error:
             on_error(error)
+        self._tell_if_idle()
+
+    def _tell_if_idle(self) -> None:
+        if self.pending == 0:
+            self.did_become_idle.emit()
 
 
 class ProgressRelay(QObject):
