@@ -196,6 +196,13 @@ class MainWindow(QMainWindow):
         self.navigator.set_idle_seconds(config.idle_timeout_s)
         self.welcome.help_point = self.config.help_point
 
+    def reload_lessons(self) -> None:
+        """Another lesson pack is current: read the lessons again, and let the screens that
+        list them be made afresh the next time they are shown."""
+        self.services.reload_library()
+        for name in ("home", "choice"):
+            self.screens.drop(name)
+
     def unlock_and_close(self) -> None:
         self.lock.unlock()
         self.close()

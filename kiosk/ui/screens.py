@@ -105,3 +105,4 @@ def wire_screen(window, name: str, screen) -> None:
             screen.back_was_tapped.connect(window.go_welcome)
             screen.exit_was_tapped.connect(window.unlock_and_close)
             screen.config_did_change.connect(window.apply_config)
+            screen.lessons_did_change.connect(window.reload_lessons)

@@ -32,13 +32,15 @@ class AdminPanel(Screen):
     drive scans on the background queue).
 
     ``back_was_tapped`` and ``exit_was_tapped`` ask the window to leave; ``config_did_change``
-    fires with the new ``Config`` once the settings are saved to disk. Both ways out are
+    fires with the new ``Config`` once the settings are saved to disk; ``lessons_did_change``
+    once the admin went back to the previous lessons. Both ways out are
     disabled while a USB export is being written.
     """
 
     exit_was_tapped = Signal()
     back_was_tapped = Signal()
     config_did_change = Signal(object)
+    lessons_did_change = Signal()  # another lesson pack was made current
 
     def __init__(self, problems: list[Problem], parent: QWidget | None = None, *,
                  tasks: TaskManager, data_dir: Path, config: Config, sync: SyncService):
@@ -52,7 +54,7 @@ class AdminPanel(Screen):
         self.counts_section = CountsSection(worker, self)
         self.volunteers_section = VolunteersSection(worker, self)
         self.settings_section = SettingsSection(worker, data_dir, config, self)
-        self.diagnostics_section = DiagnosticsSection(worker, data_dir, problems, self)
+        self.diagnostics_section = DiagnosticsSection(tasks, data_dir, problems, self)
         self.export_section = ExportSection(tasks, self)
         self.export_section.help_point = config.help_point
         self.hub_section = HubSection(sync, self)
@@ -69,6 +71,8 @@ class AdminPanel(Screen):
         self.exit.clicked.connect(self.exit_was_tapped)
         self.settings_section.config_did_change.connect(self._on_config_did_change)
         self.export_section.busy_did_change.connect(self._on_export_busy)
+        self.diagnostics_section.previous_lessons.lessons_did_change.connect(
+            self.lessons_did_change)
 
     def _lay_out(self) -> None:
         side = QWidget(self)  # as wide as its longest button, whichever section is shown
