@@ -144,9 +144,12 @@ class DatabaseWorker(QObject):
     def call(self, fn: Callable, timeout: float = 60.0):
         """Run ``fn(db)`` on the writer thread and wait for its result (or its exception).
 
-        For background threads that are not the UI thread (the sync worker), so that they, too,
-        write through the one writer. Never call it on the UI thread: it blocks.
+        For background threads that are not the UI thread (a sync round), so that they, too,
+        write through the one writer. Never call it on the UI thread: it blocks. Raises
+        ``RuntimeError`` once the writer has stopped.
         """
+        if not self._thread.isRunning():  # closing: never wait for an answer that cannot come
+            raise RuntimeError("the database writer has stopped")
         future = Future()
         with self._runner.lock:
             self._runner.requests.append((future, fn, False))

@@ -2,9 +2,9 @@
 
 Mock phone screens are rendered by ``kiosk.lessons.mockscreen`` into the disk cache (so each is
 drawn once per kiosk) and decoded as a background task (``kiosk.ui.tasks``); the UI thread
-only wraps the decoded pixels in a ``QImage``. Each step has two pictures: the lesson's, with the target ringed, and the
-practice one, without the ring. Only the current lesson's pictures are kept, so walking through
-every lesson does not grow memory.
+only wraps the decoded pixels in a ``QImage``. Each step has two pictures: the lesson's, with
+the target ringed, and the practice one, without the ring. Only the current lesson's pictures
+are kept, so walking through every lesson does not grow memory.
 """
 
 from __future__ import annotations

@@ -83,6 +83,7 @@ class SyncService(QObject):
         self._schedule = None  # a RetrySchedule once the kiosk is enrolled and syncing
         self._round_running = False
         self._again = False  # "send now" was asked while a round ran
+        self._after_round: list = []  # work that waits for the round in progress to end
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._network = None
@@ -115,6 +116,14 @@ class SyncService(QObject):
 
     def reload(self) -> None:
         self._tasks.run_on_database(_sync_state, on_done=self._set_state)
+
+    def after_round(self, fn) -> None:
+        """Call ``fn()`` now, or once the round in progress has ended (a round installs lesson
+        packs off the database queue: going back to the previous lessons must not meet it)."""
+        if self._round_running:
+            self._after_round.append(fn)
+        else:
+            fn()
 
     def retry_set_aside(self) -> None:
         """Put the records the hub refused back in the queue, then try."""
@@ -191,6 +200,9 @@ class SyncService(QObject):
         """``result`` is the round's ``SyncResult``, or None when the round broke (a bug: it is
         logged, and the schedule backs off as for a failure)."""
         self._round_running = False
+        waiting, self._after_round = self._after_round, []
+        for fn in waiting:
+            fn()
         if result is not None:
             self.last_error_kind = result.error_kind
         if self._schedule is not None:

@@ -37,7 +37,7 @@ class DiagnosticsSection(Section):
     check_did_finish = Signal()
 
     def __init__(self, tasks: TaskManager, data_dir: Path, problems: list[Problem],
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, between_rounds=lambda fn: fn()):
         super().__init__(parent)
         self._worker, self._data_dir, self._problems = tasks.database, data_dir, problems
         self.status: dict = {}
@@ -45,7 +45,8 @@ class DiagnosticsSection(Section):
         self.check_ages: list[CheckAge] = []
         content = QWidget(self)
         self.facts = CountTable(content)
-        self.previous_lessons = PreviousLessons(tasks, data_dir, content)
+        self.previous_lessons = PreviousLessons(tasks, data_dir, content,
+                                                between_rounds=between_rounds)
         self.check = button("", content, "primary")
         self.check_result = label("", content, "success")
         self.problems_heading = label("", content, "heading")

@@ -54,7 +54,8 @@ class AdminPanel(Screen):
         self.counts_section = CountsSection(worker, self)
         self.volunteers_section = VolunteersSection(worker, self)
         self.settings_section = SettingsSection(worker, data_dir, config, self)
-        self.diagnostics_section = DiagnosticsSection(tasks, data_dir, problems, self)
+        self.diagnostics_section = DiagnosticsSection(tasks, data_dir, problems, self,
+                                                      between_rounds=sync.after_round)
         self.export_section = ExportSection(tasks, self)
         self.export_section.help_point = config.help_point
         self.hub_section = HubSection(sync, self)

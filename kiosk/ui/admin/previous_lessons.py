@@ -6,6 +6,7 @@ queue, and then says which lessons are in use; without a kept pack it is disable
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,9 +40,12 @@ class PreviousLessons(QWidget):
     lessons_did_change = Signal()
     rollback_did_finish = Signal(str)
 
-    def __init__(self, tasks: TaskManager, data_dir: Path, parent: QWidget | None = None):
+    def __init__(self, tasks: TaskManager, data_dir: Path, parent: QWidget | None = None, *,
+                 between_rounds: Callable[[Callable], None] = lambda fn: fn()):
+        """``between_rounds(fn)`` calls ``fn`` when no sync round is installing a pack
+        (``SyncService.after_round``)."""
         super().__init__(parent)
-        self._tasks, self._data_dir = tasks, data_dir
+        self._tasks, self._data_dir, self._between_rounds = tasks, data_dir, between_rounds
         self.language = "vi"
         self.versions: dict | None = None  # {"current", "previous"} once read
         self.busy = False
@@ -98,10 +102,10 @@ class PreviousLessons(QWidget):
         self.busy = True
         self._show_question(False)
         self._update_button()
-        self._tasks.run_on_database(
+        self._between_rounds(lambda: self._tasks.run_on_database(
             partial(operations.use_previous_lessons, data_dir=self._data_dir), changes=True,
             on_done=self._on_rolled_back,
-            on_error=lambda _reason: self._on_rolled_back({"error": "failed"}))
+            on_error=lambda _reason: self._on_rolled_back({"error": "failed"})))
 
     def _on_rolled_back(self, outcome: dict) -> None:
         self.busy = False
