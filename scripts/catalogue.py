@@ -2,13 +2,17 @@
 compiled ``.mo`` files in step.
 
     .venv/bin/python scripts/catalogue.py compile            # .po → .mo, after editing a .po
-    .venv/bin/python scripts/catalogue.py import FILE.json…  # carry keys of an old ui.json over
+    .venv/bin/python scripts/catalogue.py import FILE.json… [--since BASE.json]
+                                                      # carry keys of an old ui.json over
     .venv/bin/python scripts/catalogue.py check              # exit 1 and say what is wrong
     .venv/bin/python scripts/catalogue.py remove KEY…        # drop keys no code uses any more
 
 ``import`` reads ``{key: {"vi": …, "en": …}}`` files (the catalogue's format before gettext):
 a key the ``.po`` files lack is added to both, a key whose words changed is updated (a counted
 entry is left alone and reported: edit its forms in the ``.po``), then everything is compiled.
+With ``--since BASE.json`` (the ui.json where the branch began, ``git show BASE:kiosk/locale/ui.json``)
+only keys added or changed since then are carried over, so a merge brings in the other side's
+edits without undoing the catalogue's own.
 ``check`` finds: a ``.mo`` that differs from its ``.po``, a key missing from a language or with
 empty words, a counted entry without one form per plural of its language, a fuzzy entry.
 Needs Babel (the ``test`` extra); the kiosk and hub themselves read the ``.mo`` with ``gettext``.
@@ -70,13 +74,16 @@ def key_of(message: Message) -> str:
     return message.id[0] if isinstance(message.id, (tuple, list)) else message.id
 
 
-def import_json(paths: list[Path]) -> list[str]:
-    """Merge ``{key: {vi, en}}`` files into the ``.po`` files; return what was done, a line each."""
+def import_json(paths: list[Path], since: Path | None = None) -> list[str]:
+    """Merge ``{key: {vi, en}}`` files into the ``.po`` files (only what differs from ``since``,
+    when given); return what was done, a line each."""
     catalogs = {language: load(language) for language in LANGUAGES}
+    base = json.loads(Path(since).read_text(encoding="utf-8")) if since else {}
     said = []
     for path in paths:
         for key, words in json.loads(Path(path).read_text(encoding="utf-8")).items():
-            said += _merge(catalogs, key, words)
+            if base.get(key) != words:
+                said += _merge(catalogs, key, words)
     for language, catalog in catalogs.items():
         save(language, catalog)
     compile_all()
@@ -165,7 +172,9 @@ def main(argv: list[str]) -> int:
     if command == "compile":
         compile_all()
     elif command == "import":
-        print("\n".join(import_json([Path(p) for p in rest])) or "nothing new")
+        since = Path(rest.pop(rest.index("--since") + 1)) if "--since" in rest else None
+        files = [Path(p) for p in rest if p != "--since"]
+        print("\n".join(import_json(files, since)) or "nothing new")
     elif command == "remove":
         print("\n".join(remove(rest)) or "no such key")
     elif command == "check":

@@ -26,6 +26,7 @@ NOT_COUNTED = {
     "dash.referrals_note": "“1 referred · 2 not solved”: participles, no noun",
     "dash.completions_note": "“1 completed”: a participle",
     "dash.clock_off": "“Off by 3 s”: a unit symbol",
+    "admin.lessons.version": "“version 3”: a name, not an amount",
 }
 # What the English forms must read, for a few strings a resident or volunteer sees every day.
 ENGLISH = {

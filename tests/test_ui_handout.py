@@ -21,7 +21,7 @@ def finish_lesson(window):
 
 def open_dialog(qtbot, window, *, drives=(), printers=()):
     dialog = handout_dialog.HandoutDialog.ask(
-        window, LESSON, window.library, "vi", drives_provider=lambda: list(drives),
+        window, LESSON, window.library, "vi", window.tasks, drives_provider=lambda: list(drives),
         printers_provider=lambda: list(printers))
     qtbot.waitUntil(lambda: dialog.message.text() != ui_text("handout.working", "vi")
                     or dialog.save_buttons or dialog.print is not None)

@@ -46,8 +46,8 @@ def translations(language: str) -> gettext.GNUTranslations:
 def ui_text(key: str, language: str, count: int | None = None, **values) -> str:
     """The words of ``key`` in ``language`` (Vietnamese if missing), ``{name}`` filled in.
 
-    With ``count``, the plural form for that number is chosen (``ngettext``) and ``{count}`` is
-    filled with it (other ``values`` may carry the same number formatted, e.g. ``n="1.234"``).
+    With ``count``, the plural form for that number is chosen (``ngettext``) and ``{count}`` and
+    ``{n}`` are filled with it (unless ``values`` carry ``n``, e.g. the number formatted, "1.234").
     Raises ``KeyError`` for an unknown key, so a typo fails in tests rather than on screen.
     A call written before its entry was counted (``n=5``, no ``count``) counts with ``n``.
     """
@@ -56,7 +56,7 @@ def ui_text(key: str, language: str, count: int | None = None, **values) -> str:
     if count is None and counted and isinstance(values.get("n"), int):
         count = values["n"]
     if count is not None:
-        values = {"count": count, **values}
+        values = {"count": count, "n": count, **values}
     text = found.ngettext(key, key, count) if counted and count is not None \
         else found.gettext(key)
     return text.format(**values) if values else text
