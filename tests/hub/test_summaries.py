@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from kiosk.core.ids import uuid7
 from kiosk.core.journal import AGE_BANDS, DISABILITIES, GENDERS, SATISFACTION, SERVICES, \
     UNSOLVED_REASONS
+from kiosk.hub import migrations
 from kiosk.hub.database import write_transaction
 from kiosk.hub.enrollment import make_code, redeem_code
 from kiosk.hub.ingest import ingest_batch
@@ -140,3 +141,17 @@ def test_the_frozen_lists_agree_with_the_kiosk():
     assert SUMMARY_FIELDS == {"age_band": AGE_BANDS, "gender": GENDERS,
                               "disability": DISABILITIES, "satisfaction": SATISFACTION}
     assert SUMMARY_SERVICES == SERVICES and SUMMARY_REASONS == UNSOLVED_REASONS
+
+
+def test_a_hub_at_0004_upgrades_in_place_with_its_summaries_counted(hub_engine):
+    for device, rows in _deliveries(random.Random(5), hub_engine):
+        ingest_batch(hub_engine, device, rows)
+    with hub_engine.connect() as connection:
+        kept = _snapshot(connection)
+    with write_transaction(hub_engine) as connection:
+        for table in SUMMARY_TABLES:
+            connection.execute(text(f"DROP TABLE {table.name}"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0004_wards'"))
+    assert migrations.upgrade(hub_engine) == "0005_report_summaries"
+    with hub_engine.connect() as connection:
+        assert _snapshot(connection) == kept and kept
