@@ -243,6 +243,9 @@ def _summary_table(name: str, period: str, length: int) -> Table:
 
 
 report_summary_days = _summary_table("report_summary_days", "day", 10)
+# the days' activity (sessions and lesson runs per day) read from the index alone
+Index("report_summary_days_activity", report_summary_days.c.day, report_summary_days.c.point,
+      report_summary_days.c.sessions, report_summary_days.c.lesson_runs)
 report_summary_months = _summary_table("report_summary_months", "month", 7)
 
 # ``field`` is a session field, "reason", or "app.<column>" with ``value`` the service

@@ -3,7 +3,7 @@
 A period is read as its whole calendar months from ``report_summary_months`` and the days at its
 ends from ``report_summary_days``, so a city's year is ~2,000 points × 12 rows. The counts of a
 point are one dict: a summary column's name → n, and ``(field, value)`` → n for a value outside
-the frozen lists. ``figures_of`` and ``totals_of`` turn counts into the shared figures
+the frozen lists, all under the key ``"extras"``. ``figures_of`` and ``totals_of`` turn counts into the shared figures
 (``kiosk.reporting.figures``), exactly as counting the records one by one would.
 Read-only; safe on any thread with its own connection.
 """
@@ -28,7 +28,7 @@ from kiosk.reporting.figures import ELDERLY_BANDS, TOTAL_KEYS, UNRATED, figures,
 def point_counts(connection: Connection, scope) -> dict[str, dict]:
     """Per help point of ``scope`` (a ``reports.Scope``): its counts over the period."""
     months, day_ranges = split(scope.start, scope.end)
-    found: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    found: dict[str, dict] = {}
     if months is not None:
         _add_sums(connection, found, report_summary_months, "month", months, scope)
     for first, last in day_ranges:
@@ -39,7 +39,8 @@ def point_counts(connection: Connection, scope) -> dict[str, dict]:
              .group_by(x.c.point, x.c.field, x.c.value))
     for point, field, value, n in connection.execute(query):
         if n:
-            found[point][(field, value)] += int(n)
+            extras = found.setdefault(point, {}).setdefault("extras", {})
+            extras[(field, value)] = int(n)
     return {point: counts for point, counts in found.items() if any(counts.values())}
 
 
@@ -53,11 +54,14 @@ def day_counts(connection: Connection, scope) -> dict[str, tuple[int, int]]:
 
 def add_counts(many: Iterable[dict]) -> dict:
     """The counts of several points together."""
-    total: dict = defaultdict(int)
+    many = list(many)
+    columns = [[counts.get(name, 0) for name in SUMMARY_COUNTS] for counts in many]
+    total = dict(zip(SUMMARY_COUNTS, map(sum, zip(*columns)))) if columns else {}
+    extras: dict = defaultdict(int)
     for counts in many:
-        for name, n in counts.items():
-            total[name] += n
-    return total
+        for key, n in counts.get("extras", {}).items():
+            extras[key] += n
+    return {**total, "extras": dict(extras)} if extras else total
 
 
 def figures_of(counts: dict) -> dict:
@@ -67,10 +71,10 @@ def figures_of(counts: dict) -> dict:
                       for column in SUMMARY_APP_COLUMNS} for service in SUMMARY_SERVICES}
     reasons = {reason: counts.get(summary_column("reason", reason), 0)
                for reason in SUMMARY_REASONS}
-    for key, n in counts.items():
-        if isinstance(key, tuple) and n and key[0].startswith("app."):
+    for key, n in counts.get("extras", {}).items():
+        if n and key[0].startswith("app."):
             apps.setdefault(key[1], dict.fromkeys(SUMMARY_APP_COLUMNS, 0))[key[0][4:]] += n
-        elif isinstance(key, tuple) and n and key[0] == "reason":
+        elif n and key[0] == "reason":
             reasons[key[1]] = n
     return figures(_groups(fields), apps, reasons, lesson_runs=counts.get("lesson_runs", 0),
                    lesson_completions=counts.get("lesson_completions", 0),
@@ -80,25 +84,31 @@ def figures_of(counts: dict) -> dict:
 def totals_of(counts: dict) -> dict:
     """The totals ``figures_of(counts)["totals"]`` gives, without the breakdowns (a city has
     2,000 points: this is what each point's line of the report needs)."""
-    sessions = counts.get("sessions", 0)
-    elderly = sum(counts.get(summary_column("age_band", band), 0) for band in ELDERLY_BANDS)
-    named_unrated = counts.get(("satisfaction", UNRATED), 0)  # a kiosk's own "unrated" value
-    unrated = named_unrated or counts.get(summary_column("satisfaction", None), 0)
-    good = counts.get(summary_column("satisfaction", "good"), 0)
-
-    def outcome(column: str) -> int:
-        known = sum(counts.get(summary_column("app", column, s), 0) for s in SUMMARY_SERVICES)
-        return known + sum(n for key, n in counts.items()
-                           if isinstance(key, tuple) and key[0] == f"app.{column}")
-
+    get = counts.get
+    sessions = get("sessions", 0)
+    elderly = sum(get(name, 0) for name in _ELDERLY)
+    extras = get("extras", {})
+    named_unrated = extras.get(("satisfaction", UNRATED), 0)  # a kiosk's own "unrated" value
+    unrated = named_unrated or get(_UNRATED, 0)
+    good = get(_GOOD, 0)
+    sums = {column: sum(get(name, 0) for name in names) for column, names in _APP_TOTALS.items()}
+    for key, n in extras.items():
+        if key[0].startswith("app.") and key[0][4:] in sums:
+            sums[key[0][4:]] += n  # a service this version does not know
     totals = {"sessions": sessions, "people_helped": sessions, "elderly_helped": elderly,
-              "services": outcome("services"), "referrals": outcome("referred"),
-              "not_solved": outcome("not_solved"), "rated": sessions - unrated,
+              "services": sums["services"], "referrals": sums["referred"],
+              "not_solved": sums["not_solved"], "rated": sessions - unrated,
               "satisfaction_rate": satisfaction_rate(good, sessions - unrated),
-              "lesson_runs": counts.get("lesson_runs", 0),
-              "lesson_completions": counts.get("lesson_completions", 0),
-              "help_requests": counts.get("help_requests", 0)}
+              "lesson_runs": get("lesson_runs", 0),
+              "lesson_completions": get("lesson_completions", 0),
+              "help_requests": get("help_requests", 0)}
     return {key: totals[key] for key in TOTAL_KEYS}
+
+
+_ELDERLY = [summary_column("age_band", band) for band in ELDERLY_BANDS]
+_UNRATED, _GOOD = summary_column("satisfaction", None), summary_column("satisfaction", "good")
+_APP_TOTALS = {column: [summary_column("app", column, service) for service in SUMMARY_SERVICES]
+               for column in ("services", "referred", "not_solved")}
 
 
 def split(start: str | None, end: str | None) -> tuple[tuple | None, list[tuple]]:
@@ -123,10 +133,12 @@ def _add_sums(connection, found, table, period: str, bounds: tuple, scope) -> No
     query = (select(table.c.point, *(func.sum(table.c[name]) for name in SUMMARY_COUNTS))
              .where(*_conditions(table, period, bounds, scope)).group_by(table.c.point))
     for point, *sums in connection.execute(query):
+        if point not in found:
+            found[point] = dict(zip(SUMMARY_COUNTS, sums))
+            continue
         counts = found[point]
         for name, n in zip(SUMMARY_COUNTS, sums):
-            if n:
-                counts[name] += int(n)
+            counts[name] = counts.get(name, 0) + n
 
 
 def _conditions(table, period: str, bounds: tuple, scope) -> list:
@@ -144,8 +156,8 @@ def _field_tally(counts: dict, field: str) -> dict:
     """``{value: n}`` of one session field, ``None`` for "not given", odd values included."""
     tally = {value: counts.get(summary_column(field, value), 0)
              for value in (*SUMMARY_FIELDS[field], None)}
-    tally.update({key[1]: n for key, n in counts.items()
-                  if isinstance(key, tuple) and key[0] == field and n})
+    tally.update({key[1]: n for key, n in counts.get("extras", {}).items()
+                  if key[0] == field and n})
     return tally
 
 
