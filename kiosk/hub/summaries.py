@@ -26,6 +26,7 @@ from kiosk.hub.schema import (REPORT_OUTCOMES, SUMMARY_APP_COLUMNS, SUMMARY_COUN
                               SUMMARY_FIELDS, SUMMARY_REASONS, SUMMARY_SERVICES,
                               summary_column)
 
+POINT_LOCK = 7150002  # PostgreSQL advisory lock class: one help point's summary rows
 Counts = dict  # {(day, point): {column name or (field, value) of an extra: n}}
 _SESSION_FIELDS = tuple(SUMMARY_FIELDS)
 _KINDS = {"assistance_session": "report_sessions", "lesson_run": "report_lesson_runs",
@@ -44,8 +45,11 @@ def contributions(connection: Connection, ids: dict[str, list[str]]) -> Counts:
 
 
 def apply(connection: Connection, before: Counts, after: Counts) -> None:
-    """Add ``after`` minus ``before`` to the summary tables, in the caller's transaction. Rows
-    go in key order, so two transactions touching the same rows take their locks in one order."""
+    """Add ``after`` minus ``before`` to the summary tables, in the caller's transaction. On
+    PostgreSQL it first takes a transaction lock per help point (``POINT_LOCK``): an ingest
+    is one device's, so of one point, and its chunks may touch that point's days in any order;
+    with the point's lock held no other transaction waits on those rows while holding one of
+    them, so no deadlock. Rows go in key order."""
     days: dict[tuple, dict] = {}
     extras: dict[tuple, int] = {}
     for key in set(before) | set(after):
@@ -61,6 +65,10 @@ def apply(connection: Connection, before: Counts, after: Counts) -> None:
         month = months.setdefault((day[:7], point), {})
         for name, change in changes.items():
             month[name] = month.get(name, 0) + change
+    if connection.dialect.name == "postgresql" and (days or extras):
+        for point in sorted({key[1] for key in days} | {key[1] for key in extras}):
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                                       (POINT_LOCK, point))
     sql = _statements(connection.dialect.name)
     for table, found in (("days", days), ("months", months)):
         if found:

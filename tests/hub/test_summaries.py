@@ -5,6 +5,7 @@ wards, devices moving point, values a newer kiosk sends (SQLite and PostgreSQL).
 from __future__ import annotations
 
 import random
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -155,3 +156,36 @@ def test_a_hub_at_0004_upgrades_in_place_with_its_summaries_counted(hub_engine):
     assert migrations.upgrade(hub_engine) == "0005_report_summaries"
     with hub_engine.connect() as connection:
         assert _snapshot(connection) == kept and kept
+
+
+def test_two_kiosks_of_one_point_at_once_in_several_chunks(hub_engine):
+    """Two big batches of one point's kiosks, stored at the same time, each over several chunks
+    whose days come in opposite orders: both are stored, and the counts add up."""
+    devices = [str(uuid7()), str(uuid7())]
+    for device in devices:
+        redeem_code(hub_engine, make_code(hub_engine, "Tổ 1", ward="Phường A")["code"], device)
+    days = [f"2025-02-{day:02d}T03:00:00.000+00:00" for day in (1, 2, 3)]
+    batches = {device: [{"seq": n, "record_type": "lesson_run",
+                         "record": {"id": uuid7(), "device_id": device, "revision": 1,
+                                    "started_at": (days if order else days[::-1])[n // 2000]}}
+                        for n in range(5000)] for order, device in enumerate(devices)}
+    barrier, errors = threading.Barrier(2), []
+
+    def send(device):
+        barrier.wait(timeout=30)
+        try:
+            ingest_batch(hub_engine, device, batches[device])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=send, args=(device,)) for device in devices]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=100)
+    assert not errors
+    with hub_engine.connect() as connection:
+        kept = _snapshot(connection)
+    assert kept == _recount(hub_engine, from_records=False)
+    assert sum(n for key, n in kept.items() if key[0] == "report_summary_months"
+               and key[3] == "lesson_runs") == 10_000
