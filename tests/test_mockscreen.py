@@ -10,7 +10,7 @@ from PIL import Image
 from kiosk.lessons import mockscreen
 from kiosk.lessons.library import load_library
 from kiosk.lessons.mockscreen import HIGHLIGHT, cached_render, render_screen
-from kiosk.lessons.validation import ELEMENT_TEXTS
+from kiosk.lessons.schema import ELEMENT_TYPES as ELEMENT_TEXTS
 
 ORANGE = (0xFF, 0x6D, 0x00)
 
