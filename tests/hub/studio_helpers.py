@@ -5,9 +5,11 @@ import io
 import json
 import zipfile
 
+import pytest
 from PIL import Image
 
 from kiosk.hub.database import write_transaction
+from kiosk.hub.studio.publishing import PublishSettings
 from kiosk.lessons.installed import installed_library
 from kiosk.sync.lesson_update import install_pack
 
@@ -44,3 +46,15 @@ def install_newest(engine, settings, data_dir):
     install_pack(data_dir, settings.packs_dir / row["file_name"],
                  settings.keys.public()["signing_key"])
     return installed_library(data_dir)
+
+
+@pytest.fixture
+def settings(hub_keys, tmp_path):
+    """Where the tests' lesson packs go and the key that signs them."""
+    return PublishSettings(keys=hub_keys, packs_dir=tmp_path / "packs")
+
+
+def read(engine, action, *args):
+    """``action(conn, *args)`` on a reading connection."""
+    with engine.connect() as conn:
+        return action(conn, *args)

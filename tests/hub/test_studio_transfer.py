@@ -12,7 +12,7 @@ from PIL import Image
 from kiosk.hub.schema import studio_lessons, studio_pictures
 from kiosk.hub.studio import drafts
 from kiosk.hub.studio.pictures import MAX_PICTURE_BYTES
-from kiosk.hub.studio.store import (ImportRefused, PublishSettings, StudioError, export_zip,
+from kiosk.hub.studio.store import (ImportRefused, StudioError, export_zip,
                                     get_draft, import_zip, list_lessons, picture_bytes, publish,
                                     save_draft, upload_picture)
 from kiosk.hub.studio.transfer import MAX_INFLATED_BYTES
@@ -20,14 +20,10 @@ from kiosk.lessons import BUNDLED_DIR
 from kiosk.lessons.library import load_library
 from sqlalchemy import func, select
 
-from tests.hub.studio_helpers import install_newest, lesson_json, png, write, zip_of
+from tests.hub.studio_helpers import (install_newest, lesson_json, png, read,  # noqa: F401
+                                      settings, write, zip_of)
 
 LESSON = "etax-pay"
-
-
-@pytest.fixture
-def settings(hub_keys, tmp_path):
-    return PublishSettings(keys=hub_keys, packs_dir=tmp_path / "packs")
 
 
 def _count(engine, table) -> int:
@@ -170,20 +166,15 @@ def test_the_higher_version_wins_at_the_hub(hub_engine, settings, monkeypatch):
     lesson["minutes"] = 33
     write(hub_engine, save_draft, LESSON, lesson, expected_revision=revision, user="lan")
     edited = write(hub_engine, publish, LESSON, "lan", settings)
-    entry = next(e for e in _read_list(hub_engine) if e["id"] == LESSON)
+    entry = next(e for e in read(hub_engine, list_lessons) if e["id"] == LESSON)
     assert (entry["version"], entry["package_newer"]) == (edited, False)
     _upgrade_package(monkeypatch, LESSON, "9.0")           # the package now beats the hub edit
-    entry = next(e for e in _read_list(hub_engine) if e["id"] == LESSON)
+    entry = next(e for e in read(hub_engine, list_lessons) if e["id"] == LESSON)
     assert (entry["version"], entry["package_newer"], entry["has_draft"]) == ("9.0", True, False)
     with hub_engine.connect() as conn:
         assert get_draft(conn, LESSON)[0]["version"] == "9.0"
     again = write(hub_engine, publish, LESSON, "lan", settings)   # editing again goes above it
     assert again == "9.1"
-
-
-def _read_list(engine):
-    with engine.connect() as conn:
-        return list_lessons(conn)
 
 
 def test_the_higher_version_wins_on_the_kiosk(tmp_path):
