@@ -189,3 +189,12 @@ def test_the_higher_version_wins_on_the_kiosk(tmp_path):
         lesson = load_library(BUNDLED_DIR, pack.parent).lesson(LESSON)
         assert lesson.version == shown
         assert (lesson.minutes == 77) == (version != "0.5")      # a tie: the hub's pack
+
+
+def test_an_invalid_lesson_in_a_zip_names_each_problem_with_its_path(hub_engine):
+    broken = dict(drafts.packaged(LESSON), minutes=0)
+    del broken["title"]["en"]
+    with pytest.raises(ImportRefused) as refused:
+        write(hub_engine, import_zip, zip_of({"lesson.json": lesson_json(broken)}), "lan")
+    assert sorted(p.path for p in refused.value.problems) == ["minutes", "title.en"]
+    assert "title.en: missing or empty" in str(refused.value)

@@ -41,21 +41,26 @@ class PublishSettings:
     packs_dir: Path
 
 
+def problems_text(problems: list[Problem]) -> str:
+    """One line per problem: its path in the lesson, then what is wrong."""
+    return "\n".join(f"{p.path or '(lesson)'}: {p.message}" for p in problems)
+
+
 class PublishProblems(StudioError):
     """The lesson has problems; nothing was published. ``problems`` lists them with paths."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("the lesson has problems, nothing was published:\n"
-                         + "\n".join(f"{p.path or '(lesson)'}: {p.message}" for p in problems))
+                         + problems_text(problems))
 
 
 def _picture_exists(conn: Connection | None, lesson_id, name: str) -> bool:
     return (conn is not None and has_picture(conn, name)) or \
-        _packaged_picture(lesson_id, name) is not None
+        packaged_picture(lesson_id, name) is not None
 
 
-def _packaged_picture(lesson_id, name: str) -> bytes | None:
+def packaged_picture(lesson_id, name: str) -> bytes | None:
     """A picture shipped in the package beside a bundled lesson, never outside its folder."""
     if not isinstance(lesson_id, str) or packaged(lesson_id) is None:
         return None
@@ -115,7 +120,7 @@ def publish_pack(conn: Connection, settings: PackSettings) -> dict:
         folder = f"{LESSONS_ROOT}/{lesson_id}"
         members[f"{folder}/{LESSON_FILE}"] = drafts.encode(newest["lesson"]).encode("utf-8")
         for name in step_pictures(newest["lesson"]):
-            data = picture_bytes(conn, name) or _packaged_picture(lesson_id, name)
+            data = picture_bytes(conn, name) or packaged_picture(lesson_id, name)
             if data is None:
                 raise StudioError(f"the picture {name} of {lesson_id} is missing")
             members[f"{folder}/{name}"] = data

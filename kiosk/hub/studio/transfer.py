@@ -22,7 +22,7 @@ from kiosk.hub.studio import drafts
 from kiosk.hub.studio.drafts import StudioError, get_draft
 from kiosk.hub.studio.pictures import (MAX_PICTURE_BYTES, check_picture, has_picture,
                                        picture_bytes, picture_name, upload_picture)
-from kiosk.hub.studio.publishing import (PublishProblems, _packaged_picture, step_pictures,
+from kiosk.hub.studio.publishing import (packaged_picture, problems_text, step_pictures,
                                          validate)
 from kiosk.lessons.library import LESSON_FILE
 from kiosk.lessons.upgrade import UnknownFormat, upgrade
@@ -34,7 +34,12 @@ PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 class ImportRefused(StudioError):
-    """The zip was not imported; nothing was stored."""
+    """The zip was not imported; nothing was stored. ``problems``: the lesson's, if it was read
+    but does not validate."""
+
+    def __init__(self, message: str, problems: list | None = None):
+        super().__init__(message)
+        self.problems = problems or []
 
 
 def export_zip(conn: Connection, lesson_id: str) -> bytes:
@@ -45,7 +50,7 @@ def export_zip(conn: Connection, lesson_id: str) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{lesson_id}/{LESSON_FILE}", drafts.encode(lesson))
         for name in step_pictures(lesson):
-            data = picture_bytes(conn, name) or _packaged_picture(lesson_id, name)
+            data = picture_bytes(conn, name) or packaged_picture(lesson_id, name)
             if data is None:
                 raise StudioError(f"the picture {name} is missing")
             archive.writestr(f"{lesson_id}/{name}", data)
@@ -72,9 +77,8 @@ def import_zip(conn: Connection, data: bytes, user: str) -> dict:
             step["image"] = renamed[step["image"]]
     problems = validate(lesson, conn=conn, pictures=frozenset(renamed.values()))
     if problems:
-        error = ImportRefused(str(PublishProblems(problems)).replace("published", "imported"))
-        error.problems = problems
-        raise error
+        raise ImportRefused("the lesson has problems, nothing was imported:\n"
+                            + problems_text(problems), problems)
     for content in files.values():
         upload_picture(conn, content, user)
     return _store(conn, lesson, user)
