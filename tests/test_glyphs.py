@@ -68,3 +68,11 @@ def test_every_lesson_text_has_its_glyphs(lesson, face):
     lacking = {where: "".join(sorted(found)) for where, text in strings_of(document)
                if (found := missing(text, face))}
     assert lacking == {}
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_every_on_screen_key_label_has_its_glyphs(face):
+    from kiosk.ui.keyboard_keys import LAYOUT as KEYS, TONE_SAMPLE
+
+    labels = [text for _name, text, *_ in KEYS] + list(TONE_SAMPLE.values())
+    assert {label: missing(label, face) for label in labels if missing(label, face)} == {}

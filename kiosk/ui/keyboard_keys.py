@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QWidget
 
 from kiosk.locale import ui_text
 from kiosk.ui.keyboard_vietnamese import TONES, apply_tone, last_word_start
 
 # (name, text, row, column, columns spanned); a name of one character types itself.
-LAYOUT = ([(d, d, 0, i, 1) for i, d in enumerate("1234567890")] + [("backspace", "⌫", 0, 10, 3)]
+LAYOUT = ([(d, d, 0, i, 1) for i, d in enumerate("1234567890")] + [("backspace", "", 0, 10, 3)]
           + [(c, c, 1, i, 1) for i, c in enumerate("qwertyuiopăâê")]
           + [(c, c, 2, i, 1) for i, c in enumerate("asdfghjklôơưđ")]
-          + [("shift", "⇧", 3, 0, 1)] + [(c, c, 3, i + 1, 1) for i, c in enumerate("zxcvbnm,.:/-")]
+          + [("shift", "", 3, 0, 1)] + [(c, c, 3, i + 1, 1) for i, c in enumerate("zxcvbnm,.:/-")]
           + [(t, "", 4, i, 1) for i, t in enumerate(("sac", "huyen", "hoi", "nga", "nang"))]
-          + [("space", "", 4, 5, 5), ("enter", "↵", 4, 10, 1), ("done", "", 4, 11, 2)])
+          + [("space", "", 4, 5, 5), ("enter", "", 4, 10, 1), ("done", "", 4, 11, 2)])
 TONE_ORDER = ("sac", "huyen", "hoi", "nga", "nang")
 TONE_SAMPLE = {"sac": "á", "huyen": "à", "hoi": "ả", "nga": "ã", "nang": "ạ"}
 KEY_PX = 76  # every key at least this tall and wide (the design asks for 72)
@@ -56,6 +57,12 @@ class OnScreenKeyboard(QWidget):
         self.keys["shift"].setCheckable(True)
         self.keys["shift"].setProperty("role", "choice")  # filled while on
         self.keys["done"].setProperty("role", "go")
+        # Drawn, not typed: the bundled font has no ⇧ or ↵, and kiosks may have no symbol font.
+        from kiosk.ui.theme import NORMAL
+
+        for name in ("shift", "enter"):
+            self.keys[name].setIcon(key_icon(name, NORMAL.text, NORMAL.on_primary))
+            self.keys[name].setIconSize(QSize(ICON_PX, ICON_PX))
         self.retranslate("vi")
 
     def retranslate(self, language: str) -> None:
@@ -63,6 +70,9 @@ class OnScreenKeyboard(QWidget):
             self.keys[tone].setText(f"{TONE_SAMPLE[tone]}\n{ui_text(f'keyboard.{tone}', language)}")
         self.keys["space"].setText(ui_text("keyboard.space", language))
         self.keys["done"].setText(ui_text("keyboard.done", language))
+        self.keys["backspace"].setText(ui_text("keyboard.backspace", language))
+        for name in ("shift", "enter"):
+            self.keys[name].setAccessibleName(ui_text(f"keyboard.{name}", language))
 
     def set_target(self, field: QWidget) -> None:
         self.target = field
@@ -130,3 +140,37 @@ def _backspace(field: QWidget) -> None:
     cursor = field.textCursor()
     cursor.deletePreviousChar()
     field.setTextCursor(cursor)
+
+
+ICON_PX = 36
+# The shapes of the drawn keys, in a unit square: an outlined arrow up (capital letter) and a
+# bent arrow down-left (new line).
+_SHAPES = {
+    "shift": [(0.5, 0.08), (0.92, 0.52), (0.68, 0.52), (0.68, 0.92), (0.32, 0.92), (0.32, 0.52),
+              (0.08, 0.52)],
+    "enter": [(0.86, 0.1), (0.86, 0.66), (0.36, 0.66), (0.36, 0.9), (0.06, 0.58), (0.36, 0.26),
+              (0.36, 0.5), (0.7, 0.5), (0.7, 0.1)],
+}
+
+
+def key_icon(name: str, color: str, checked_color: str) -> QIcon:
+    """The drawn symbol of key ``name``, in ``color`` (``checked_color`` while the key is on)."""
+    icon = QIcon()
+    for state, ink in ((QIcon.State.Off, color), (QIcon.State.On, checked_color)):
+        icon.addPixmap(_shape_pixmap(_SHAPES[name], ink), QIcon.Mode.Normal, state)
+    return icon
+
+
+def _shape_pixmap(points, ink: str) -> QPixmap:
+    size = ICON_PX * 2  # drawn at twice the size, so it stays sharp on a scaled screen
+    pixmap = QPixmap(size, size)
+    pixmap.setDevicePixelRatio(2)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    path = QPainterPath()
+    path.addPolygon(QPolygonF([QPointF(x * ICON_PX, y * ICON_PX) for x, y in points]))
+    path.closeSubpath()
+    painter.fillPath(path, QColor(ink))
+    painter.end()
+    return pixmap
