@@ -279,8 +279,9 @@ def test_every_dashboard_label_is_in_the_catalogue_in_both_languages():
     from kiosk.hub import dashboard
     from kiosk.locale import catalogue
 
+    folder = Path(dashboard.__file__).parent
     source = "".join(path.read_text("utf-8")
-                     for path in Path(dashboard.__file__).parent.glob("*.py"))
+                     for path in [*folder.glob("*.py"), *folder.glob("templates/*.j2")])
     used = {key for key in re.findall(
         r'(?:t\([a-z.]*lang, |Refused\(\d+, |UploadError\()"([a-z_.]+)"', source)
         if not key.endswith(".")}
