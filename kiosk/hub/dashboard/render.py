@@ -13,12 +13,14 @@ import html
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
+from kiosk.lessons.model import tr
 from kiosk.locale import ui_text
 from kiosk.reporting.figures import VIETNAM, column_label, report_label, value_label
 
-NAV = (("dashboard", "/dashboard", False), ("city", "/dashboard/city", False),
+NAV = (("dashboard", "/dashboard", False), ("studio", "/studio", False),
+       ("city", "/dashboard/city", False),
        ("kiosks", "/dashboard/kiosks", False),
        ("lessons", "/dashboard/lessons", False), ("import", "/dashboard/import", True))
 CITY_ONLY = {"city"}  # pages a ward's account does not have
@@ -83,11 +85,14 @@ def raw(value) -> str:
     return "" if value is None else str(value)
 
 
-ENV = Environment(loader=PackageLoader("kiosk.hub.dashboard", "templates"), autoescape=True,
+# The dashboard's templates, then the lesson studio's (kiosk/hub/studio/templates).
+ENV = Environment(loader=ChoiceLoader([PackageLoader("kiosk.hub.dashboard", "templates"),
+                                       PackageLoader("kiosk.hub.studio", "templates")]),
+                  autoescape=True,
                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 ENV.globals.update(t=t, number=number, percent=percent, day=day, moment=moment,
                    with_query=with_query, report_label=report_label, value_label=value_label,
-                   column_label=column_label, NAV=NAV, CITY_ONLY=CITY_ONLY)
+                   column_label=column_label, tr=tr, NAV=NAV, CITY_ONLY=CITY_ONLY)
 ENV.filters["raw"] = raw
 
 
