@@ -213,3 +213,23 @@ def test_the_target_picker_script_is_the_hubs_own(studio_app):
     script = client.get("/studio/static/studio.js")
     assert script.status_code == 200 and "data-target" in script.text
     assert "requestSubmit" in script.text and "http" not in script.text
+
+
+def test_every_field_of_the_format_has_its_label_in_both_languages():
+    from kiosk.lessons.form import element_fields, form_fields
+    from kiosk.lessons.schema import ELEMENT_TYPES
+    from kiosk.locale import catalogue
+
+    texts, missing = catalogue(), []
+
+    def walk(specs):
+        for spec in specs:
+            entry = texts.get(spec.label_key, {})
+            if not (entry.get("vi") and entry.get("en")):
+                missing.append(spec.label_key)
+            walk(spec.fields)
+
+    walk(form_fields())
+    for kind in ELEMENT_TYPES:
+        walk(element_fields(kind))
+    assert missing == []
