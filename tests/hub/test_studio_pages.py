@@ -233,3 +233,14 @@ def test_every_field_of_the_format_has_its_label_in_both_languages():
     for kind in ELEMENT_TYPES:
         walk(element_fields(kind))
     assert missing == []
+
+
+def test_a_malformed_lesson_id_gets_a_plain_refusal(studio_app):
+    client, token = signed_in(studio_app)
+    for url in ("/studio/lessons/Bad%0Aid/export.zip", "/studio/lessons/x%22y/funnel.csv",
+                "/studio/lessons/nope/preview", "/studio/lessons/nope"):
+        answer = client.get(url)
+        assert answer.status_code == 404 and "Traceback" not in answer.text, url
+    made = client.post("/studio/new", data={"id": "Sai Mã", "app": "vneid", "title": "x",
+                                            "csrf": token}, follow_redirects=False)
+    assert made.headers["location"] == "/studio?error=bad_new_id"

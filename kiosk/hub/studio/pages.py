@@ -19,6 +19,7 @@ needs this session's CSRF token from this hub's own page, as everywhere on the d
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
@@ -34,6 +35,7 @@ from kiosk.hub.wards import points_of
 from kiosk.lessons.library import load_apps
 
 MAX_ZIP_BYTES = 20 * 1024 * 1024
+LESSON_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # the lesson format's id, safe in any header
 # The studio's pages run the hub's own small script (the target picker); nothing from elsewhere.
 STUDIO_CSP = SECURITY_HEADERS["Content-Security-Policy"] + "; script-src 'self'"
 
@@ -78,6 +80,28 @@ def studio_page(request: Request, web: Web, context: Context, template: str, *, 
 
 def _city_admin(context: Context) -> bool:
     return bool(context.user and context.user.is_admin and context.user.ward is None)
+
+
+def draft_of(web: Web, studio: Studio, lesson_id: str) -> tuple[dict, int]:
+    """The saved draft of ``lesson_id`` and its revision; ``Refused(404)`` for no such lesson."""
+    with web.engine.connect() as connection:
+        try:
+            return studio.store.get_draft(connection, lesson_id)
+        except KeyError:
+            raise Refused(404, "no_such_page") from None
+
+
+def checked_id(lesson_id: str) -> str:
+    """``lesson_id`` if it is a lesson id as the format writes it; ``Refused(404)`` otherwise."""
+    if len(lesson_id) > 80 or not LESSON_ID.fullmatch(lesson_id):
+        raise Refused(404, "no_such_page")
+    return lesson_id
+
+
+def to_history(lesson_id: str, version) -> Response:
+    """After a publish: the lesson's versions, saying which was just published."""
+    return RedirectResponse(f"/studio/lessons/{lesson_id}/history?published={version}",
+                            status_code=303, headers=SECURITY_HEADERS)
 
 
 def ward_points(context: Context):
@@ -126,6 +150,9 @@ def duplicate(lesson_id: str, web: Web = Depends(get_web),
 def _made(web: Web, studio: Studio, how: str, new_id: str, what, user: str) -> Response:
     """Create or duplicate in one transaction; the new lesson's editor, or the list saying
     why not (a taken or malformed id)."""
+    if not LESSON_ID.fullmatch(new_id):
+        return RedirectResponse("/studio?error=bad_new_id", status_code=303,
+                                headers=SECURITY_HEADERS)
     try:
         with write_transaction(web.engine) as connection:
             if how == "create":
@@ -152,14 +179,13 @@ def republish(lesson_id: str, web: Web = Depends(get_web),
     """Roll back: publish an earlier version again, as a new version."""
     context, form = checked
     city_only(context)
+    wanted = str(form.get("version", ""))[:20]
     try:
         with write_transaction(web.engine) as connection:
-            version = studio.store.republish(connection, lesson_id,
-                                             str(form.get("version", "")), context.user.name)
+            version = studio.store.republish(connection, lesson_id, wanted, context.user.name)
     except (ValueError, KeyError):
         raise Refused(400, "studio.no_such_version") from None
-    return RedirectResponse(f"/studio/lessons/{lesson_id}/history?published={version}",
-                            status_code=303, headers=SECURITY_HEADERS)
+    return to_history(lesson_id, version)
 
 
 @router.get("/studio/lessons/{lesson_id}/history")
@@ -186,7 +212,7 @@ def export_zip(lesson_id: str, web: Web = Depends(get_web),
                _: Context = Depends(visitor), studio: Studio = Depends(get_studio)) -> Response:
     with web.engine.connect() as connection:
         try:
-            data = studio.store.export_zip(connection, lesson_id)
+            data = studio.store.export_zip(connection, checked_id(lesson_id))
         except KeyError:
             raise Refused(404, "no_such_page") from None
     return Response(data, media_type="application/zip", headers={
@@ -227,7 +253,8 @@ def _imported(web: Web, studio: Studio, data: bytes, user: str) -> Response:
 def funnel_csv(lesson_id: str, web: Web = Depends(get_web), context: Context = Depends(visitor),
                studio: Studio = Depends(get_studio)) -> Response:
     with web.engine.connect() as connection:
-        funnel = studio.funnel.lesson_funnel(connection, lesson_id, points=ward_points(context))
+        funnel = studio.funnel.lesson_funnel(connection, checked_id(lesson_id),
+                                             points=ward_points(context))
     return Response(studio.funnel.funnel_csv(funnel, context.lang),
                     media_type="text/csv; charset=utf-8", headers={
                         **SECURITY_HEADERS,

@@ -25,7 +25,8 @@ from kiosk.hub.dashboard.web import (SECURITY_HEADERS, Context, Refused, Web, ad
                                      visitor)
 from kiosk.hub.database import write_transaction
 from kiosk.hub.studio import pages, pages_form, pages_picture
-from kiosk.hub.studio.pages import Studio, city_only, get_studio, studio_page, ward_points
+from kiosk.hub.studio.pages import (Studio, city_only, draft_of, get_studio, studio_page,
+                                    to_history, ward_points)
 from kiosk.lessons.library import load_apps
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -39,11 +40,8 @@ def editor_page(request: Request, web: Web, context: Context, studio: Studio, le
                 notice: tuple[str, str] | None = None) -> Response:
     """The editor of ``lesson_id``: the saved draft (or the unsaved ``lesson`` posted, after a
     refusal), its validation problems next to their fields, pictures and funnel per step."""
+    saved, saved_revision = draft_of(web, studio, lesson_id)
     with web.engine.connect() as connection:
-        try:
-            saved, saved_revision = studio.store.get_draft(connection, lesson_id)
-        except KeyError:
-            raise Refused(404, "no_such_page") from None
         funnel = studio.funnel.lesson_funnel(connection, lesson_id, points=ward_points(context))
     lesson = saved if lesson is None else lesson
     problems: dict[str, list[str]] = {}
@@ -111,8 +109,7 @@ async def save(lesson_id: str, request: Request, web: Web = Depends(get_web),
 
 def _saved(request, web: Web, context: Context, studio: Studio, lesson_id: str,
            form: dict) -> Response:
-    with web.engine.connect() as connection:
-        previous, _ = studio.store.get_draft(connection, lesson_id)
+    previous, _ = draft_of(web, studio, lesson_id)
     lesson = pages_form.read_form(form, previous, apps=sorted(load_apps()))
     op = str(form.get("op", ""))
     if op:
@@ -144,19 +141,14 @@ def publish(lesson_id: str, request: Request, web: Web = Depends(get_web),
     except ValueError:
         return editor_page(request, web, context, studio, lesson_id, status=400,
                            notice=("studio.publish_refused", "bad"))
-    return RedirectResponse(f"/studio/lessons/{lesson_id}/history?published={version}",
-                            status_code=303, headers=SECURITY_HEADERS)
+    return to_history(lesson_id, version)
 
 
 @router.get("/studio/lessons/{lesson_id}/steps/{index}/picture.png")
 def picture(lesson_id: str, index: int, request: Request, web: Web = Depends(get_web),
             context: Context = Depends(visitor), studio: Studio = Depends(get_studio)) -> Response:
     """The PNG of step ``index``'s mock screen in the draft, as the kiosk draws it."""
-    with web.engine.connect() as connection:
-        try:
-            lesson, _ = studio.store.get_draft(connection, lesson_id)
-        except KeyError:
-            raise Refused(404, "no_such_page") from None
+    lesson, _ = draft_of(web, studio, lesson_id)
     screen = pages_picture.step_screen(lesson, index)
     if screen is None:
         raise Refused(404, "no_such_page")
@@ -173,11 +165,7 @@ def picture(lesson_id: str, index: int, request: Request, web: Web = Depends(get
 def preview(lesson_id: str, request: Request, web: Web = Depends(get_web),
             context: Context = Depends(visitor), studio: Studio = Depends(get_studio)) -> Response:
     """Step ``step`` (from 1) of the draft as the kiosk shows it, with back and next."""
-    with web.engine.connect() as connection:
-        try:
-            lesson, _ = studio.store.get_draft(connection, lesson_id)
-        except KeyError:
-            raise Refused(404, "no_such_page") from None
+    lesson, _ = draft_of(web, studio, lesson_id)
     steps = lesson.get("steps") if isinstance(lesson.get("steps"), list) else []
     wanted = request.query_params.get("step", "1")
     number = min(max(int(wanted) if wanted.isdigit() else 1, 1), max(1, len(steps)))
