@@ -101,7 +101,7 @@ def test_the_import_contracts_have_no_back_door():
     hub = [c for c in contracts if c["source_modules"] == ["kiosk.hub"]]
     assert hub and {"PySide6", "kiosk.ui"} <= set(hub[0]["forbidden_modules"])
     core = [c for c in contracts if "kiosk.hub" in c["forbidden_modules"]]
-    assert core and {"kiosk.sync", "kiosk.lessons", "kiosk.core.db"} <= set(core[0]["source_modules"])
+    assert core and {"kiosk.sync", "kiosk.lessons", "kiosk.core", "kiosk.reporting", "kiosk.guide"} <= set(core[0]["source_modules"])
     assert "PySide6" in core[0]["forbidden_modules"]
 
 
