@@ -9,6 +9,7 @@ validator does: a missing English title, a step without instruction, a target no
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import json
 import re
@@ -54,6 +55,7 @@ class FakeStore:
         bundled = json.loads((BUNDLED_DIR / BUNDLED / "lesson.json").read_text("utf-8"))
         self.lessons = {BUNDLED: _Entry(bundled, "bundled")}
         self.published_with = None
+        self.pictures: dict[tuple[str, str], bytes] = {}
 
     def list_lessons(self, conn) -> list[dict]:
         return [{"id": key, "title": e.draft.get("title", {}), "app": e.draft.get("app"),
@@ -125,6 +127,14 @@ class FakeStore:
             raise KeyError(version)
         entry.draft = copy.deepcopy(found[0]["lesson"])
         return self._new_version(entry, found[0]["lesson"], user)
+
+    def save_picture(self, conn, lesson_id, data: bytes, *, user) -> str:
+        name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.png"
+        self.pictures[(lesson_id, name)] = data
+        return name
+
+    def get_picture(self, conn, lesson_id, name) -> bytes:
+        return self.pictures[(lesson_id, name)]
 
     def export_zip(self, conn, lesson_id) -> bytes:
         out = io.BytesIO()

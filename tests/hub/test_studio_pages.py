@@ -244,3 +244,33 @@ def test_a_malformed_lesson_id_gets_a_plain_refusal(studio_app):
     made = client.post("/studio/new", data={"id": "Sai Mã", "app": "vneid", "title": "x",
                                             "csrf": token}, follow_redirects=False)
     assert made.headers["location"] == "/studio?error=bad_new_id"
+
+
+def picture_bytes(kind: str = "PNG", size=(200, 400)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "#1565c0").save(out, kind)
+    return out.getvalue()
+
+
+def test_a_step_gets_an_uploaded_picture_checked_by_pillow(studio_app):
+    client, token = signed_in(studio_app)
+    page = client.get(f"/studio/lessons/{BUNDLED}").text
+    revision = re.search(r'name="revision" value="(\d+)"', page).group(1)
+    url = f"/studio/lessons/{BUNDLED}/steps/2/picture"
+
+    def send(data: bytes, name: str = "step.png"):
+        return client.post(url, data={"csrf": token, "revision": revision},
+                           files={"picture": (name, data, "image/png")}, follow_redirects=False)
+
+    assert send(b"<svg onload=alert(1)>").status_code == 400
+    assert send(picture_bytes(size=(5000, 10))).status_code == 400  # too many pixels a side
+    assert send(picture_bytes("GIF")).status_code == 400
+    too_big = send(b"\x89PNG" + b"0" * (1024 * 1024))
+    assert too_big.status_code == 413 and "tối đa 1 MB" in too_big.text
+    assert send(picture_bytes()).status_code == 303
+    lesson, _ = studio_app.state.studio.store.get_draft(None, BUNDLED)
+    name = lesson["steps"][2]["image"]
+    shown = client.get(f"/studio/lessons/{BUNDLED}/pictures/{name}")
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/png"
+    assert client.get(f"/studio/lessons/{BUNDLED}/pictures/../x").status_code == 404
+    assert send(picture_bytes()).status_code == 409  # the page's revision is now stale

@@ -24,7 +24,7 @@ from kiosk.hub.dashboard.render import t
 from kiosk.hub.dashboard.web import (SECURITY_HEADERS, Context, Refused, Web, admin_form, get_web,
                                      visitor)
 from kiosk.hub.database import write_transaction
-from kiosk.hub.studio import pages, pages_form, pages_picture
+from kiosk.hub.studio import pages, pages_form, pages_picture, pages_upload
 from kiosk.hub.studio.pages import (Studio, city_only, draft_of, get_studio, studio_page,
                                     to_history, ward_points)
 from kiosk.lessons.library import load_apps
@@ -187,3 +187,4 @@ def install_studio(app) -> None:
     """Serve the studio's pages from ``app`` (beside the dashboard, sharing its sign-in)."""
     app.include_router(pages.router)
     app.include_router(router)
+    app.include_router(pages_upload.router)
