@@ -219,20 +219,28 @@ def export_zip(lesson_id: str, web: Web = Depends(get_web),
         **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{lesson_id}.zip"'})
 
 
+async def uploaded_file(request: Request, web: Web, context: Context, field: str,
+                        limit: int) -> tuple[bytes, dict]:
+    """An admin's uploaded file ``field`` (at most ``limit`` + 1 bytes read: more is the
+    caller's refusal) and the form's other small fields, once the CSRF token is checked."""
+    form = await request.form(max_files=1, max_fields=5)
+    try:
+        web.check_post(request, context, form.get("csrf"), admin=True)
+        upload = form.get(field)
+        if not isinstance(upload, UploadFile):
+            raise Refused(400, "no_file")
+        data = await upload.read(limit + 1)
+        return data, {k: v for k, v in form.items() if isinstance(v, str)}
+    finally:
+        await form.close()
+
+
 @router.post("/studio/import")
 async def import_zip(request: Request, web: Web = Depends(get_web),
                      context: Context = Depends(admin_context),
                      studio: Studio = Depends(get_studio)) -> Response:
     """A lesson from an uploaded zip of its folder (at most ``MAX_ZIP_BYTES``)."""
-    form = await request.form(max_files=1, max_fields=5)
-    try:
-        web.check_post(request, context, form.get("csrf"), admin=True)
-        upload = form.get("zip")
-        if not isinstance(upload, UploadFile):
-            raise Refused(400, "no_file")
-        data = await upload.read(MAX_ZIP_BYTES + 1)
-    finally:
-        await form.close()
+    data, _ = await uploaded_file(request, web, context, "zip", MAX_ZIP_BYTES)
     if len(data) > MAX_ZIP_BYTES:
         raise Refused(413, "zip_too_large")
     return await run_in_threadpool(_imported, web, studio, data, context.user.name)

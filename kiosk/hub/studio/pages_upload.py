@@ -21,12 +21,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from PIL import Image, UnidentifiedImageError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from kiosk.hub.dashboard.web import (SECURITY_HEADERS, Context, Refused, Web, admin_context,
                                      get_web, visitor)
 from kiosk.hub.database import write_transaction
-from kiosk.hub.studio.pages import Studio, checked_id, draft_of, get_studio
+from kiosk.hub.studio.pages import Studio, checked_id, draft_of, get_studio, uploaded_file
 
 MAX_PICTURE_BYTES = 1024 * 1024
 MAX_SIDE = 4000
@@ -57,16 +56,8 @@ async def upload(lesson_id: str, index: int, request: Request, web: Web = Depend
                  context: Context = Depends(admin_context),
                  studio: Studio = Depends(get_studio)) -> Response:
     """Keep the uploaded picture and make it step ``index``'s ``image``."""
-    form = await request.form(max_files=1, max_fields=5)
-    try:
-        web.check_post(request, context, form.get("csrf"), admin=True)
-        file = form.get("picture")
-        if not isinstance(file, UploadFile):
-            raise Refused(400, "no_file")
-        data = await file.read(MAX_PICTURE_BYTES + 1)
-        revision = str(form.get("revision", ""))
-    finally:
-        await form.close()
+    data, fields = await uploaded_file(request, web, context, "picture", MAX_PICTURE_BYTES)
+    revision = fields.get("revision", "")
     checked_picture(data)
     return await run_in_threadpool(_kept, web, studio, context, checked_id(lesson_id), index,
                                    data, int(revision) if revision.isdigit() else -1)
