@@ -72,16 +72,12 @@ def save(page, op: str | None = None) -> None:
         page.click(button)
 
 
-def test_an_admin_builds_previews_and_publishes_a_lesson(studio_hub, browser):  # noqa: F811
-    url, app = studio_hub
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = sign_in(browser, url, ADMIN)
-    page.goto(f"{url}/studio")
-    page.screenshot(path=SHOTS / "list-vi.png", full_page=True)
-    page.goto(f"{url}/studio?lang=en")
-    page.screenshot(path=SHOTS / "list-en.png", full_page=True)
+def build_lesson(page, url: str, lesson_id: str) -> None:
+    """As an admin on ``/studio``: create ``lesson_id`` with three steps, see the missing
+    English title marked and fix it, give step 2 a mock screen with a button and pick that
+    button as the target by clicking the picture."""
     page.goto(f"{url}/studio?lang=vi")
-    page.fill("input[name=id]", "vneid-dang-nhap")
+    page.fill("input[name=id]", lesson_id)
     page.select_option("select[name=app]", "vneid")
     page.fill("input[name=title]", "Đăng nhập VNeID")
     with page.expect_navigation():
@@ -99,7 +95,6 @@ def test_an_admin_builds_previews_and_publishes_a_lesson(studio_hub, browser):  
     page.fill("input[name='f:steps.1.screen.elements.0.id']", "dang-nhap")
     page.fill("textarea[name='f:steps.1.screen.elements.0.label.vi']", "Đăng nhập")
     save(page)
-    assert page.locator("[data-k=problems]").get_attribute("data-v") == "0"
     area = page.locator("area[data-target=dang-nhap]")
     left, top, right, bottom = (int(v) for v in area.get_attribute("coords").split(","))
     picture = page.locator("img.phone").first
@@ -108,6 +103,18 @@ def test_an_admin_builds_previews_and_publishes_a_lesson(studio_hub, browser):  
     with page.expect_navigation():  # the script sets the target and saves
         page.mouse.click(box["x"] + (left + right) / 2, box["y"] + (top + bottom) / 2)
     assert page.input_value("input[name='f:steps.1.target']") == "dang-nhap"
+
+
+def test_an_admin_builds_previews_and_publishes_a_lesson(studio_hub, browser):  # noqa: F811
+    url, app = studio_hub
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = sign_in(browser, url, ADMIN)
+    page.goto(f"{url}/studio")
+    page.screenshot(path=SHOTS / "list-vi.png", full_page=True)
+    page.goto(f"{url}/studio?lang=en")
+    page.screenshot(path=SHOTS / "list-en.png", full_page=True)
+    build_lesson(page, url, "vneid-dang-nhap")
+    assert page.locator("[data-k=problems]").get_attribute("data-v") == "0"
     draft, _ = app.state.studio.store.get_draft(None, "vneid-dang-nhap")
     assert [len(draft["steps"]), draft["steps"][1]["target"]] == [3, "dang-nhap"]
     page.locator("#steps-1").screenshot(path=SHOTS / "editor-picture-vi.png")
