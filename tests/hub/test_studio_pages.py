@@ -274,3 +274,24 @@ def test_a_step_gets_an_uploaded_picture_checked_by_pillow(studio_app):
     assert shown.status_code == 200 and shown.headers["content-type"] == "image/png"
     assert client.get(f"/studio/lessons/{BUNDLED}/pictures/../x").status_code == 404
     assert send(picture_bytes()).status_code == 409  # the page's revision is now stale
+
+
+def test_every_studio_label_is_in_the_catalogue_in_both_languages():
+    from pathlib import Path
+
+    from kiosk.hub import studio
+    from kiosk.locale import catalogue
+
+    folder = Path(studio.__file__).parent
+    source = "".join(path.read_text("utf-8")
+                     for path in [*folder.glob("*.py"), *folder.glob("templates/*.j2")])
+    used = set(re.findall(r'(?:t\(lang, |t\(context\.lang, |Refused\(\d+, )"(studio\.[a-z_.]+[a-z])"',
+                          source))
+    used |= {f"studio.{name}" for name in re.findall(r'button\("[a-z:~ .]*", "([a-z_]+)"', source)}
+    used |= {"studio.origin.bundled", "studio.origin.hub", "studio.bad_new_id", "studio.bad_zip",
+             "studio.stale", "studio.publish_refused", "nav.studio"}
+    assert len(used) > 40
+    texts = catalogue()
+    missing = [key for key in used if not (texts.get(f"dash.{key}", {}).get("vi")
+                                           and texts[f"dash.{key}"].get("en"))]
+    assert missing == []
