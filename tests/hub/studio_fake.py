@@ -1,7 +1,7 @@
 """An in-memory lesson store and funnel with the studio's interface, so the studio's pages can
 be tested on their own (the real ones: ``kiosk.hub.studio.store`` and ``.funnel``).
 
-It keeps drafts with a revision counter (``StaleDraft`` when a save names an older one),
+Its errors are the real store's (``StudioError`` and its kinds). It keeps drafts with a revision counter (``StaleDraft`` when a save names an older one),
 published versions, and a small validator giving ``Problem(path, message)`` the way the schema
 validator does: a missing English title, a step without instruction, a target not on the screen.
 """
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from markupsafe import Markup
+from PIL import Image
 
 from kiosk.lessons import BUNDLED_DIR
 
@@ -25,8 +26,28 @@ BUNDLED = "vneid-activate"
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-class StaleDraft(Exception):
+class StudioError(Exception):
+    """The studio refused an action."""
+
+
+class StaleDraft(StudioError):
     """Someone else saved the draft first."""
+
+
+class UnknownLesson(StudioError):
+    """No lesson with that id."""
+
+
+class LessonExists(StudioError):
+    """That id is taken."""
+
+
+class PublishProblems(StudioError):
+    """The lesson has problems; nothing was published."""
+
+
+class ImportRefused(StudioError):
+    """The zip is not a lesson."""
 
 
 class Problem(NamedTuple):
@@ -49,13 +70,14 @@ class _Entry:
 
 
 class FakeStore:
-    StaleDraft = StaleDraft
+    StudioError, StaleDraft, UnknownLesson = StudioError, StaleDraft, UnknownLesson
+    LessonExists, PublishProblems, ImportRefused = LessonExists, PublishProblems, ImportRefused
 
     def __init__(self):
         bundled = json.loads((BUNDLED_DIR / BUNDLED / "lesson.json").read_text("utf-8"))
         self.lessons = {BUNDLED: _Entry(bundled, "bundled")}
         self.published_with = None
-        self.pictures: dict[tuple[str, str], bytes] = {}
+        self.pictures: dict[str, bytes] = {}
 
     def list_lessons(self, conn) -> list[dict]:
         return [{"id": key, "title": e.draft.get("title", {}), "app": e.draft.get("app"),
@@ -64,6 +86,8 @@ class FakeStore:
                 for key, e in sorted(self.lessons.items())]
 
     def get_draft(self, conn, lesson_id: str) -> tuple[dict, int]:
+        if lesson_id not in self.lessons:
+            raise UnknownLesson(lesson_id)
         entry = self.lessons[lesson_id]
         return copy.deepcopy(entry.draft), entry.revision
 
@@ -75,15 +99,17 @@ class FakeStore:
         return entry.revision
 
     def create(self, conn, lesson, user) -> None:
-        if not ID.match(lesson.get("id", "")) or lesson["id"] in self.lessons:
-            raise ValueError("bad id")
+        if not ID.match(lesson.get("id", "")):
+            raise StudioError("bad id")
+        if lesson["id"] in self.lessons:
+            raise LessonExists(lesson["id"])
         self.lessons[lesson["id"]] = _Entry(copy.deepcopy(lesson), "hub", revision=1)
 
     def duplicate(self, conn, lesson_id, new_id, user) -> None:
         lesson = {**self.get_draft(conn, lesson_id)[0], "id": new_id}
         self.create(conn, lesson, user)
 
-    def validate(self, lesson) -> list[Problem]:
+    def validate(self, lesson, *, conn=None) -> list[Problem]:
         found = []
         if not (lesson.get("title") or {}).get("en"):
             found.append(Problem("title.en", "missing"))
@@ -101,7 +127,7 @@ class FakeStore:
     def publish(self, conn, lesson_id, user, settings) -> int:
         entry = self.lessons[lesson_id]
         if self.validate(entry.draft):
-            raise ValueError("invalid")
+            raise PublishProblems("invalid")
         self.published_with = settings
         return self._new_version(entry, entry.draft, user)
 
@@ -113,28 +139,36 @@ class FakeStore:
         return version
 
     def history(self, conn, lesson_id) -> list[dict]:
-        return list(self.lessons[lesson_id].versions)
+        return list(reversed(self.lessons[lesson_id].versions))  # newest first
 
     def diff(self, old: dict, new: dict) -> list[Change]:
         a, b = dict(_flat(old)), dict(_flat(new))
         return [Change(k, a.get(k), b.get(k)) for k in sorted(a.keys() | b.keys())
                 if a.get(k) != b.get(k)]
 
-    def republish(self, conn, lesson_id, version, user) -> int:
+    def republish(self, conn, lesson_id, version, user, settings) -> int:
         entry = self.lessons[lesson_id]
         found = [v for v in entry.versions if str(v["version"]) == str(version)]
         if not found:
-            raise KeyError(version)
+            raise StudioError(f"no version {version}")
         entry.draft = copy.deepcopy(found[0]["lesson"])
         return self._new_version(entry, found[0]["lesson"], user)
 
-    def save_picture(self, conn, lesson_id, data: bytes, *, user) -> str:
-        name = f"images/{hashlib.sha256(data).hexdigest()[:16]}.png"
-        self.pictures[(lesson_id, name)] = data
+    def upload_picture(self, conn, data: bytes, user) -> str:
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format
+                image.verify()
+        except (OSError, SyntaxError, ValueError):
+            raise StudioError("not a picture") from None
+        if kind not in ("PNG", "JPEG"):
+            raise StudioError("not a PNG or JPEG picture")
+        name = f"images/{hashlib.sha256(data).hexdigest()}.{'png' if kind == 'PNG' else 'jpg'}"
+        self.pictures[name] = data
         return name
 
-    def get_picture(self, conn, lesson_id, name) -> bytes:
-        return self.pictures[(lesson_id, name)]
+    def picture_bytes(self, conn, name) -> bytes | None:
+        return self.pictures.get(name)
 
     def export_zip(self, conn, lesson_id) -> bytes:
         out = io.BytesIO()
@@ -143,16 +177,16 @@ class FakeStore:
                              json.dumps(self.lessons[lesson_id].draft, ensure_ascii=False))
         return out.getvalue()
 
-    def import_zip(self, conn, data: bytes, user) -> str:
+    def import_zip(self, conn, data: bytes, user) -> dict:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 name = next(n for n in archive.namelist() if n.endswith("lesson.json"))
                 lesson = json.loads(archive.read(name))
         except (zipfile.BadZipFile, StopIteration, ValueError):
-            raise ValueError("not a lesson zip") from None
+            raise ImportRefused("not a lesson zip") from None
         self.lessons.pop(lesson.get("id"), None)
         self.create(conn, lesson, user)
-        return lesson["id"]
+        return {"id": lesson["id"], "revision": 1, "created": True}
 
 
 def _flat(value, path=""):

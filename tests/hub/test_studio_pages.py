@@ -263,7 +263,6 @@ def test_a_step_gets_an_uploaded_picture_checked_by_pillow(studio_app):
                            files={"picture": (name, data, "image/png")}, follow_redirects=False)
 
     assert send(b"<svg onload=alert(1)>").status_code == 400
-    assert send(picture_bytes(size=(5000, 10))).status_code == 400  # too many pixels a side
     assert send(picture_bytes("GIF")).status_code == 400
     too_big = send(b"\x89PNG" + b"0" * (1024 * 1024))
     assert too_big.status_code == 413 and "tối đa 1 MB" in too_big.text

@@ -87,7 +87,7 @@ def draft_of(web: Web, studio: Studio, lesson_id: str) -> tuple[dict, int]:
     with web.engine.connect() as connection:
         try:
             return studio.store.get_draft(connection, lesson_id)
-        except KeyError:
+        except studio.store.UnknownLesson:
             raise Refused(404, "no_such_page") from None
 
 
@@ -159,7 +159,7 @@ def _made(web: Web, studio: Studio, how: str, new_id: str, what, user: str) -> R
                 studio.store.create(connection, what, user)
             else:
                 studio.store.duplicate(connection, *what, user)
-    except (ValueError, KeyError):
+    except studio.store.StudioError:  # the id is taken or malformed; the original is gone
         return RedirectResponse("/studio?error=bad_new_id", status_code=303,
                                 headers=SECURITY_HEADERS)
     return RedirectResponse(f"/studio/lessons/{new_id}", status_code=303,
@@ -182,8 +182,9 @@ def republish(lesson_id: str, web: Web = Depends(get_web),
     wanted = str(form.get("version", ""))[:20]
     try:
         with write_transaction(web.engine) as connection:
-            version = studio.store.republish(connection, lesson_id, wanted, context.user.name)
-    except (ValueError, KeyError):
+            version = studio.store.republish(connection, lesson_id, wanted, context.user.name,
+                                             web)
+    except studio.store.StudioError:
         raise Refused(400, "studio.no_such_version") from None
     return to_history(lesson_id, version)
 
@@ -213,7 +214,7 @@ def export_zip(lesson_id: str, web: Web = Depends(get_web),
     with web.engine.connect() as connection:
         try:
             data = studio.store.export_zip(connection, checked_id(lesson_id))
-        except KeyError:
+        except studio.store.UnknownLesson:
             raise Refused(404, "no_such_page") from None
     return Response(data, media_type="application/zip", headers={
         **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{lesson_id}.zip"'})
@@ -249,8 +250,8 @@ async def import_zip(request: Request, web: Web = Depends(get_web),
 def _imported(web: Web, studio: Studio, data: bytes, user: str) -> Response:
     try:
         with write_transaction(web.engine) as connection:
-            lesson_id = studio.store.import_zip(connection, data, user)
-    except ValueError:
+            lesson_id = studio.store.import_zip(connection, data, user)["id"]
+    except studio.store.StudioError:
         return RedirectResponse("/studio?error=bad_zip", status_code=303,
                                 headers=SECURITY_HEADERS)
     return RedirectResponse(f"/studio/lessons/{lesson_id}", status_code=303,

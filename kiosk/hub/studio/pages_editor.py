@@ -41,12 +41,12 @@ def editor_page(request: Request, web: Web, context: Context, studio: Studio, le
     """The editor of ``lesson_id``: the saved draft (or the unsaved ``lesson`` posted, after a
     refusal), its validation problems next to their fields, pictures and funnel per step."""
     saved, saved_revision = draft_of(web, studio, lesson_id)
-    with web.engine.connect() as connection:
-        funnel = studio.funnel.lesson_funnel(connection, lesson_id, points=ward_points(context))
     lesson = saved if lesson is None else lesson
     problems: dict[str, list[str]] = {}
-    for problem in studio.store.validate(lesson):
-        problems.setdefault(pages_form.dotted(problem.path), []).append(_message(problem))
+    with web.engine.connect() as connection:
+        funnel = studio.funnel.lesson_funnel(connection, lesson_id, points=ward_points(context))
+        for problem in studio.store.validate(lesson, conn=connection):
+            problems.setdefault(pages_form.dotted(problem.path), []).append(_message(problem))
     apps = load_apps()
     steps = [s for s in lesson.get("steps") or []] if isinstance(lesson.get("steps"), list) else []
     pictures = _pictures(lesson, steps, context.lang, _color(apps, lesson))
@@ -138,7 +138,7 @@ def publish(lesson_id: str, request: Request, web: Web = Depends(get_web),
     try:
         with write_transaction(web.engine) as connection:
             version = studio.store.publish(connection, lesson_id, context.user.name, web)
-    except ValueError:
+    except studio.store.StudioError:  # problems (shown on the page), or a save meanwhile
         return editor_page(request, web, context, studio, lesson_id, status=400,
                            notice=("studio.publish_refused", "bad"))
     return to_history(lesson_id, version)
