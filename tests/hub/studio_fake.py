@@ -78,11 +78,13 @@ class FakeStore:
         self.lessons = {BUNDLED: _Entry(bundled, "bundled")}
         self.published_with = None
         self.pictures: dict[str, bytes] = {}
+        self.package_newer = None  # a lesson id whose package version overtook the hub's
 
     def list_lessons(self, conn) -> list[dict]:
         return [{"id": key, "title": e.draft.get("title", {}), "app": e.draft.get("app"),
                  "version": e.draft.get("version"), "checked_on": e.draft.get("checked_on"),
-                 "origin": e.origin, "has_draft": e.revision > 0}
+                 "origin": e.origin, "has_draft": e.revision > 0,
+                 "package_newer": key == self.package_newer}
                 for key, e in sorted(self.lessons.items())]
 
     def get_draft(self, conn, lesson_id: str) -> tuple[dict, int]:

@@ -53,8 +53,10 @@ def test_the_list_shows_every_lesson_with_its_figures(studio_app):
     assert 'data-k="completion.vneid-activate" data-v="0.6"' in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert "Soạn bài học" in page.text and "Có sẵn" in page.text
+    studio_app.state.studio.store.package_newer = BUNDLED
     english = client.get("/studio?lang=en").text
     assert "Lesson studio" in english and "Bundled" in english
+    assert "newer in the package" in english  # an upgrade overtook the ward's edit
 
 
 def test_an_admin_creates_a_lesson_fills_it_in_and_orders_its_steps(studio_app):
@@ -288,6 +290,7 @@ def test_every_studio_label_is_in_the_catalogue_in_both_languages():
                           source))
     used |= {f"studio.{name}" for name in re.findall(r'button\("[a-z:~ .]*", "([a-z_]+)"', source)}
     used |= {"studio.origin.bundled", "studio.origin.hub", "studio.bad_new_id", "studio.bad_zip",
+             "studio.package_newer_hint",
              "studio.stale", "studio.publish_refused", "nav.studio"}
     assert len(used) > 40
     texts = catalogue()
