@@ -68,13 +68,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as name:
         folder = Path(name)
-        db = connect(folder / "kiosk.core.db")
+        db = connect(folder / "kiosk.db")
         started = time.perf_counter()
         fill(db, args.sessions)
         print(f"set-up: {args.sessions:,} sessions in {time.perf_counter() - started:.1f} s")
         plain_rates, bundle_rates = [], []
         for run in range(args.repeat):
-            seconds, rows = plain_jsonl(folder / "kiosk.core.db", folder / f"plain-{run}.jsonl")
+            seconds, rows = plain_jsonl(folder / "kiosk.db", folder / f"plain-{run}.jsonl")
             plain_rates.append(rows / seconds)
             seconds, records, size = bundle(db, folder / f"usb-{run}")
             bundle_rates.append(records / seconds)

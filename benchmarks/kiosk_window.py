@@ -13,7 +13,7 @@ def prepare_data_dir(folder: Path) -> None:
     from kiosk.core import accounts
     from kiosk.core.db import connect
 
-    db = connect(folder / "kiosk.core.db")
+    db = connect(folder / "kiosk.db")
     accounts.create_account(db, name="Admin", role="admin", pin="2468")
     db.conn.close()
 

@@ -48,7 +48,7 @@ def measure(folder: Path, saves: int) -> tuple[float, float]:
     plain = sqlite3.connect(folder / "plain.db", isolation_level=None)
     configure(plain)
     plain.execute("CREATE TABLE plain (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
-    db = connect(folder / "kiosk.core.db")
+    db = connect(folder / "kiosk.db")
     volunteer = accounts.create_account(db, name="Lan", role="volunteer", pin="2468")["id"]
     payload = json.dumps(SESSION, ensure_ascii=False)
     start = datetime.now(timezone.utc)

@@ -156,7 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        kiosk = connect(folder / "kiosk.core.db")
+        kiosk = connect(folder / "kiosk.db")
         fill_kiosk(kiosk, args.records)
         rows = [(kind, rid, device_id(kiosk), rev, payload, now_iso(), now_iso(), None)
                 for kind, rid, rev, payload in kiosk.execute(

@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="record realistic assistance sessions")
     demo.add_argument("--sessions", type=int, required=True, metavar="N")
     demo.add_argument("--seed", type=int, default=None, metavar="S")
+    demo.add_argument("--lesson-runs", type=int, default=0, metavar="N",
+                      help="also record N self-guided lesson runs (after the sessions)")
     demo.set_defaults(handler=_demo)
 
     export = commands.add_parser("export", help="write a USB bundle of what the hub lacks")
@@ -223,13 +225,15 @@ def _handout(args) -> int:
 
 def _demo(args) -> int:
     from kiosk.core.config import load
-    from kiosk.core.demo import record_demo_sessions
+    from kiosk.core.demo import record_demo_lesson_runs, record_demo_sessions
 
     data, _, db = _open(args)
     neighbourhoods = load(paths.config_path(data)).neighbourhoods
     for session_id in record_demo_sessions(db, args.sessions, seed=args.seed,
                                            neighbourhoods=neighbourhoods):
         print(session_id, flush=True)  # only after its commit: a printed id is a stored one
+    for _ in record_demo_lesson_runs(db, args.lesson_runs, seed=args.seed):
+        pass
     return 0
 
 

@@ -44,9 +44,9 @@ def test_status_json_has_the_contract_fields(tmp_path):
 
 def test_check_passes_then_reports_a_damaged_file(tmp_path):
     assert run_cli("check", data_dir=tmp_path).returncode == 0
-    (tmp_path / "kiosk.core.db").write_bytes(b"this is not a database" * 100)
+    (tmp_path / "kiosk.db").write_bytes(b"this is not a database" * 100)
     for suffix in ("-wal", "-shm"):
-        (tmp_path / f"kiosk.core.db{suffix}").unlink(missing_ok=True)
+        (tmp_path / f"kiosk.db{suffix}").unlink(missing_ok=True)
     result = run_cli("check", data_dir=tmp_path)
     assert result.returncode == 1
     assert "cannot be opened" in result.stdout

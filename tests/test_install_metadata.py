@@ -118,3 +118,10 @@ def test_fonts_and_their_licence_are_found_inside_the_package():
     with pytest.raises(FileNotFoundError, match="bundled font missing"):
         paths.font_path("NoSuchFont.ttf")
     assert not (ROOT / "assets").exists()
+
+
+def test_the_data_files_keep_their_names_across_releases():
+    # An upgraded kiosk must find the database and settings it wrote before; a renamed file
+    # would look like an empty kiosk with a new identity.
+    assert paths.db_path(ROOT).name == "kiosk.db"
+    assert paths.config_path(ROOT).name == "config.toml"

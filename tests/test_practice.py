@@ -41,4 +41,6 @@ def test_tally_fields():
         for x, y in taps:
             tally.rounds[step].tap(x, y)
     assert tally.as_fields() == {"practice_steps": 3, "practice_first_try": 1,
-                                 "practice_shown": 1}
+                                 "practice_shown": 1,  # step 4 was left unfinished
+                                 "practice_results": {"1": "first_try", "2": "found",
+                                                      "3": "shown"}}

@@ -102,7 +102,7 @@ def test_lesson_runs_completions_and_help_requests(db):
 
 
 def test_kiosk_status_reports_sessions_from_the_same_layer(journal_db, data_dir):
-    status = kiosk_status(journal_db, data_dir, data_dir / "kiosk.core.db")
+    status = kiosk_status(journal_db, data_dir, data_dir / "kiosk.db")
     assert status["sessions"] == reports.session_count(journal_db) == 6
 
 
@@ -111,9 +111,11 @@ def test_a_naive_period_is_refused(db):
         reports.local_counts(db, reports.Period(datetime(2025, 3, 12), None))
 
 
-def test_vietnam_days_are_the_ward_reports_days(journal_db):
+def test_the_ward_reports_days_count_the_same_sessions_here(journal_db):
     from datetime import date
 
-    days = reports.vietnam_days(date(2025, 3, 12), date(2025, 3, 12))
+    from kiosk.reporting.figures import day_bounds
+
+    days = reports.Period(*day_bounds(date(2025, 3, 12), date(2025, 3, 12)))
     assert (days.start, days.end) == (at(12, 0), at(13, 0))
     assert reports.local_counts(journal_db, days)["sessions"] == 4

@@ -1,11 +1,16 @@
-"""``kiosk demo``: realistic assistance sessions for trying out screens, reports and exports.
+"""``kiosk demo``: realistic assistance sessions and self-guided lesson runs, for trying out
+screens, reports, exports and the lesson funnel.
 
 The mix (mostly older residents, VNeID first, one in eight problems not solved, the odd phone
 number typed into a note) follows what help points report, so the figures look like a real week.
+Lesson runs are recorded through ``kiosk.core.lesson_runs`` as the kiosk records them (record
+format 2: help presses per step, practice per step, time taken), with one harder step per lesson
+where residents more often stop or ask for help.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from datetime import datetime, timedelta
@@ -14,12 +19,13 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 if TYPE_CHECKING:
     import sqlite_utils
 
-from kiosk.core import accounts, journal
+from kiosk.core import accounts, journal, lesson_runs
+from kiosk.core.db import now_iso
 
 DEMO_VOLUNTEER = "Tình nguyện viên mẫu"
 _AGE_WEIGHTS = {"<18": 2, "18-39": 10, "40-59": 25, "60-74": 40, "75+": 23}
 _SERVICE_WEIGHTS = {"vneid": 35, "dichvucong": 15, "vssid": 15, "etax": 8, "ihanoi": 12,
-                    "safety": 8, "other": 7}
+                    "safety": 8, "bank": 10, "hocvuso": 6, "other": 7}
 _LIKELY_OUTCOMES = {
     "vneid": ("installed", "account_activated", "logged_in", "document_added", "referred"),
     "dichvucong": ("logged_in", "lookup_done", "dossier_submitted", "payment_done"),
@@ -27,6 +33,8 @@ _LIKELY_OUTCOMES = {
     "etax": ("installed", "logged_in", "lookup_done", "payment_done"),
     "ihanoi": ("installed", "account_activated", "dossier_submitted"),
     "safety": ("lookup_done", "referred"),
+    "bank": ("installed", "account_activated", "logged_in", "payment_done"),
+    "hocvuso": ("account_activated", "logged_in", "lookup_done"),
     "other": ("installed", "lookup_done", "referred"),
 }
 _REASON_WEIGHTS = {"otp_not_received": 35, "phone_not_own_name": 25, "no_smartphone": 15,
@@ -111,3 +119,63 @@ def _note(rng: random.Random) -> str:
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(tuple(weights), tuple(weights.values()))[0]
+
+
+def record_demo_lesson_runs(db: sqlite_utils.Database, count: int, *,
+                            seed: int | None = None) -> Iterator[str]:
+    """Record ``count`` lesson runs of the bundled lessons, yielding each id once its last
+    revision is committed. Each write is its own transaction, as on a kiosk. The same ``seed``
+    gives the same runs (ids and times aside)."""
+    rng = random.Random(seed)
+    lessons = bundled_lessons()
+    for _ in range(count):
+        yield _demo_run(db, rng, _weighted_lesson(rng, lessons))
+
+
+def bundled_lessons() -> list[dict]:
+    """``{"id", "app", "version", "steps"}`` of each bundled lesson, by id (read from the
+    lesson files only: no renderer, no validation)."""
+    from kiosk.lessons import BUNDLED_DIR
+
+    found = []
+    for path in sorted(BUNDLED_DIR.glob("*/lesson.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        found.append({"id": document["id"], "app": document["app"],
+                      "version": str(document["version"]), "steps": len(document["steps"])})
+    return found
+
+
+def _weighted_lesson(rng: random.Random, lessons: list[dict]) -> dict:
+    return rng.choices(lessons, [_SERVICE_WEIGHTS.get(lesson["app"], 5) for lesson in lessons])[0]
+
+
+def _demo_run(db: sqlite_utils.Database, rng: random.Random, lesson: dict) -> str:
+    """One resident's walk through ``lesson``: she may ask for help, practise, stop, rate."""
+    hard = random.Random(lesson["id"]).randrange(1, lesson["steps"] + 1)  # same step each run
+    run = lesson_runs.start_run(db, lesson_id=lesson["id"], lesson_version=lesson["version"],
+                                language=rng.choices(("vi", "en"), (95, 5))[0],
+                                text_size=rng.choices(("normal", "large", "larger"),
+                                                      (50, 35, 15))[0],
+                                total_steps=lesson["steps"])
+    practice, seconds, reached = {}, 0, 0
+    for step in range(1, lesson["steps"] + 1):
+        reached, seconds = step, seconds + round(rng.triangular(15, 120, 35))
+        if rng.random() < (0.25 if step == hard else 0.03):
+            lesson_runs.request_help(db, lesson_run_id=run["id"], lesson_id=lesson["id"],
+                                     step=step)
+        if rng.random() < 0.3:
+            practice[str(step)] = rng.choices(("first_try", "found", "shown"),
+                                              (6, 3, 1) if step != hard else (3, 3, 4))[0]
+        if rng.random() < (0.2 if step == hard else 0.04):
+            break
+    done = reached == lesson["steps"]
+    lesson_runs.update_run(
+        db, run["id"], furthest_step=reached, completed=int(done), ended_at=now_iso(),
+        duration_s=seconds, practice_results=practice, practice_steps=len(practice),
+        practice_first_try=sum(v == "first_try" for v in practice.values()),
+        practice_shown=sum(v == "shown" for v in practice.values()))
+    if done or rng.random() < 0.3:
+        rating = rng.choices(("good", "ok", "bad", None), (70, 18, 6, 6))[0]
+        if rating:
+            lesson_runs.update_run(db, run["id"], rating=rating)
+    return run["id"]

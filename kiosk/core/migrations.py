@@ -126,3 +126,15 @@ def m003_practice_results(db):
     """What a lesson run records of tap practice on the mock phone screens."""
     for column in ("practice_steps", "practice_first_try", "practice_shown"):
         db.execute(f"ALTER TABLE lesson_runs ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m004_lesson_funnel(db):
+    """Lesson-run record format 2 (kiosk.core.lesson_run_format): where help was asked, practice
+    per step, how long the run took. Runs recorded before stay format 1."""
+    db.execute("ALTER TABLE lesson_runs ADD COLUMN record_format INTEGER NOT NULL DEFAULT 1")
+    db.execute("ALTER TABLE lesson_runs ADD COLUMN help_steps TEXT NOT NULL DEFAULT '[]' "
+               "CHECK (json_valid(help_steps))")
+    db.execute("ALTER TABLE lesson_runs ADD COLUMN practice_results TEXT NOT NULL DEFAULT '{}' "
+               "CHECK (json_valid(practice_results))")
+    db.execute("ALTER TABLE lesson_runs ADD COLUMN duration_s INTEGER")

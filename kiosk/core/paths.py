@@ -105,7 +105,7 @@ def _restrict(path: Path, mode: int) -> None:
 
 
 def db_path(data: Path) -> Path:
-    return data / "kiosk.core.db"
+    return data / "kiosk.db"
 
 
 def config_path(data: Path) -> Path:

@@ -12,14 +12,14 @@ weeks are the kiosk's local calendar days (the time zone of ``now``), stored tim
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 from kiosk.core.journal import stored_time
-from kiosk.reporting.figures import day_bounds, figures
+from kiosk.reporting.figures import figures
 
 
 class Period(NamedTuple):
@@ -63,12 +63,6 @@ def local_counts(db: sqlite_utils.Database, period: Period = ALL_TIME) -> dict:
     return {"period": {"start": _bound(period.start), "end": _bound(period.end)},
             **shared.pop("totals"), "help_requests_open": lessons["help_requests_open"],
             **shared}
-
-
-def vietnam_days(first: date, last: date) -> Period:
-    """The Vietnam calendar days ``first`` to ``last`` (both included) as a period: the same
-    days as the ward report's ``--from first --to last``."""
-    return Period(*day_bounds(first, last))
 
 
 def session_count(db: sqlite_utils.Database, period: Period = ALL_TIME) -> int:

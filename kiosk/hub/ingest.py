@@ -27,6 +27,7 @@ import orjson
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
+from kiosk.core.lesson_run_format import format_problem
 from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.devices import touch_device
 from kiosk.hub.projections import project
@@ -265,6 +266,8 @@ def _entry(row, device_id: str, received_at: str, clock_offset_s) -> dict | str:
     revision = record.get("revision")
     if not isinstance(revision, int) or isinstance(revision, bool) or not 1 <= revision < 2**31:
         return "the record has no valid revision"
+    if kind == "lesson_run" and (problem := format_problem(record)):
+        return problem  # every format, old and new, is accepted when well formed
     try:
         payload = orjson.dumps(record).decode("utf-8")
     except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits

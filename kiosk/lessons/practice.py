@@ -54,10 +54,20 @@ class PracticeTally:
 
     rounds: dict[int, PracticeRound] = field(default_factory=dict)
 
-    def as_fields(self) -> dict[str, int]:
-        finished = [r for r in self.rounds.values() if r.outcome]
+    def as_fields(self) -> dict:
+        """The run's practice fields: totals, and ``practice_results`` per 1-based step (as
+        text): ``first_try``, ``found`` (after a miss) or ``shown``."""
+        finished = {index: r for index, r in self.rounds.items() if r.outcome}
         return {
             "practice_steps": len(finished),
-            "practice_first_try": sum(r.outcome == HIT and r.misses == 0 for r in finished),
-            "practice_shown": sum(r.outcome == SHOWN for r in finished),
+            "practice_first_try": sum(r.outcome == HIT and r.misses == 0
+                                      for r in finished.values()),
+            "practice_shown": sum(r.outcome == SHOWN for r in finished.values()),
+            "practice_results": {str(index + 1): _result(r) for index, r in finished.items()},
         }
+
+
+def _result(finished: PracticeRound) -> str:
+    if finished.outcome == SHOWN:
+        return "shown"
+    return "first_try" if finished.misses == 0 else "found"

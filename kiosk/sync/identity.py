@@ -1,7 +1,7 @@
 """This kiosk's own signing key, and the signatures and fingerprints both ends check.
 
 Every writer is proven (DESIGN.md invariant 9): at enrollment a kiosk makes an Ed25519 key pair,
-keeps the private half in ``kiosk.core.db`` (setting ``device.signing_key``, raw bytes in base64; the
+keeps the private half in ``kiosk.db`` (setting ``device.signing_key``, raw bytes in base64; the
 database file is owner-only) and gives the hub the public half. Each batch it pushes and each USB
 bundle manifest it writes is signed with it; the hub stores records only for the enrolled device
 whose signature verifies. The hub verifies with ``verify`` from here, so both ends agree on the

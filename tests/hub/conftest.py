@@ -101,7 +101,7 @@ def make_kiosk(tmp_path):
     def make(name: str = "kiosk"):
         folder = tmp_path / name
         folder.mkdir()
-        db = connect(folder / "kiosk.core.db")
+        db = connect(folder / "kiosk.db")
         opened.append(db)
         return db, folder
 

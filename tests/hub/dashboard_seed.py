@@ -45,7 +45,7 @@ def seed_hub(engine, folder: Path, *, points=POINTS[:2], sessions_per_point: int
     days = (period[1] - period[0]).days + 1
     for index, point in enumerate(points):
         (folder / f"kiosk-{index}").mkdir(parents=True, exist_ok=True)
-        db = connect(folder / f"kiosk-{index}" / "kiosk.core.db")
+        db = connect(folder / f"kiosk-{index}" / "kiosk.db")
         try:
             device = device_id(db)
             redeem_code(engine, make_code(engine, point)["code"], device)

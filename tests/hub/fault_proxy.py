@@ -1,8 +1,9 @@
 """An HTTP proxy on 127.0.0.1 that misbehaves on purpose, like the networks help points sit on.
 
-For each request it picks (seeded) one fault: pass it through, reset the connection, hold it past
-the client's timeout, answer 503, cut the reply short, forward it and lose the reply (the hub has
-committed; the kiosk never hears), forward it twice (a replay), or serve a Wi-Fi login page.
+For each request it picks (seeded) one fault: pass it through, reset the connection, hold the
+reply until the client has given up waiting (its timeout, however long that takes), answer 503,
+cut the reply short, forward it and lose the reply (the hub has committed; the kiosk never
+hears), forward it twice (a replay), or serve a Wi-Fi login page.
 Every connection carries one request (``Connection: close``). Runs its own event loop on a thread.
 """
 
@@ -28,8 +29,9 @@ UNAVAILABLE = _page(b"503 Service Unavailable", b"<h1>Bad gateway</h1>")
 
 class FaultProxy:
     def __init__(self, upstream_port: int, *, seed: int = 1, faults=FAULTS,
-                 pass_weight: int = 4, delay_s: float = 1.5, script: list[str] | None = None):
-        self.upstream_port, self.delay_s = upstream_port, delay_s
+                 pass_weight: int = 4, hold_limit_s: float = 120,
+                 script: list[str] | None = None):
+        self.upstream_port, self.hold_limit_s = upstream_port, hold_limit_s
         self._random = random.Random(seed)
         self._choices = ["pass"] * pass_weight + [f for f in faults if f != "pass"]
         self.script = list(script or [])
@@ -81,13 +83,13 @@ class FaultProxy:
             request = await _read_request(reader)
             if request is not None:
                 self.requests.append(request.split(b"\r\n\r\n", 1)[0])
-                await self._answer(self._choose(), request, writer)
+                await self._answer(self._choose(), request, reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, OSError):
             pass
         finally:
             writer.close()
 
-    async def _answer(self, fault: str, request: bytes, writer) -> None:
+    async def _answer(self, fault: str, request: bytes, reader, writer) -> None:
         if fault == "reset":
             _reset(writer)
         elif fault == "unavailable":
@@ -96,8 +98,8 @@ class FaultProxy:
             writer.write(PORTAL)
         elif fault == "delay":
             reply = await self._forward(request) if self._random.random() < 0.5 else b""
-            await asyncio.sleep(self.delay_s)
-            writer.write(reply)
+            await self._client_gone(reader)
+            writer.write(reply)  # too late: nobody is listening any more
         elif fault == "truncate":
             reply = await self._forward(request)
             writer.write(reply[: max(1, len(reply) // 2)])
@@ -110,6 +112,15 @@ class FaultProxy:
         else:
             writer.write(await self._forward(request))
         await writer.drain()
+
+    async def _client_gone(self, reader) -> None:
+        """Wait until the client closes its end (it timed out): an event, not a guess at how
+        long its timeout is. ``hold_limit_s`` only bounds a client that never gives up."""
+        try:
+            while await asyncio.wait_for(reader.read(65536), self.hold_limit_s):
+                pass
+        except (asyncio.TimeoutError, ConnectionError):
+            pass
 
     async def _forward(self, request: bytes) -> bytes:
         upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1",

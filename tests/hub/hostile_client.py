@@ -62,7 +62,7 @@ def start_hub(data_dir: Path, *, db: str | None = None, options: tuple = (),
         _wait_listening(process, port)
         if not with_kiosk:
             return HubProcess(process, port, "", "")
-        kiosk = connect(data_dir / "kiosk.core.db")
+        kiosk = connect(data_dir / "kiosk.db")
         enroll(kiosk, f"http://127.0.0.1:{port}", code)
         found = HubProcess(process, port, enrollment(kiosk).device_token, device_id(kiosk))
         kiosk.conn.close()

@@ -87,7 +87,7 @@ def kiosk(tmp_path: Path, name: str):
 
     folder = tmp_path / name
     folder.mkdir()
-    return connect(folder / "kiosk.core.db"), folder
+    return connect(folder / "kiosk.db"), folder
 
 
 def records(engine) -> int:
@@ -118,7 +118,7 @@ def test_backup_while_serving_then_restore_elsewhere_and_sync_on(kind, tmp_path)
             assert sync_round(first, client).unsent == 0
         add_records(second, 300)
         # The backup is taken while the second kiosk is sending, in small batches.
-        sending = threading.Thread(target=_sync, args=(second_dir / "kiosk.core.db", 10))
+        sending = threading.Thread(target=_sync, args=(second_dir / "kiosk.db", 10))
         sending.start()
         manifest = backup_hub(old_url, old_dir, tmp_path / "backup")
         sending.join(60)

@@ -33,7 +33,7 @@ json_values = st.recursive(
 @pytest.fixture(scope="module")
 def kiosk_batches(tmp_path_factory):
     """Real batch bodies from a kiosk's outbox, and the kiosk's device id."""
-    db = connect(tmp_path_factory.mktemp("fuzz-kiosk") / "kiosk.core.db")
+    db = connect(tmp_path_factory.mktemp("fuzz-kiosk") / "kiosk.db")
     record_demo_sessions(db, 6, seed=9)
     add_records(db, 4, revisions=2)
     bodies, after = [], 0

@@ -179,7 +179,7 @@ def real_bundles(tmp_path_factory):
     found = {}
     for name in ("clear", "encrypted"):
         (folder / name).mkdir()
-        db = connect(folder / name / "kiosk.core.db")
+        db = connect(folder / name / "kiosk.db")
         enrolled_offline(db, engine, keys)
         if name == "clear":
             db.execute("DELETE FROM settings WHERE key = 'hub.encryption_key'")

@@ -43,7 +43,7 @@ def test_enroll_sync_once_and_stats(live_hub, tmp_path, capsys, monkeypatch):
     assert live_hub.keys.hub_id in capsys.readouterr().out
     from kiosk.core.db import connect
 
-    db = connect(kiosk_dir / "kiosk.core.db")
+    db = connect(kiosk_dir / "kiosk.db")
     add_records(db, 30, revisions=2)
     device = db.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()[0]
     db.conn.close()
@@ -66,7 +66,7 @@ def test_sync_once_exits_1_when_the_hub_is_unreachable(tmp_path, capsys, monkeyp
     assert kiosk_main(["enroll", "--hub", live_hub.url, "--code", live_hub.code()]) == 0
     from kiosk.core.db import connect, set_setting
 
-    db = connect(tmp_path / "kiosk.core.db")
+    db = connect(tmp_path / "kiosk.db")
     add_records(db, 2)
     with db.atomic():
         set_setting(db, "hub.hub_url", "http://127.0.0.1:9")

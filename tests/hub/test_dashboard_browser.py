@@ -132,7 +132,7 @@ def _admin_uploads(page, hub, tmp_path: Path, shots: Path) -> None:
     page.screenshot(path=shots / "lessons-vi.png", full_page=True)
 
     (tmp_path / "usb-kiosk").mkdir()
-    db = connect(tmp_path / "usb-kiosk" / "kiosk.core.db")
+    db = connect(tmp_path / "usb-kiosk" / "kiosk.db")
     enrolled_offline(db, hub.engine, hub.keys, point="Nhà văn hóa tổ 9")
     add_records(db, 30)
     bundle = write_bundle(db, tmp_path, help_point="Nhà văn hóa tổ 9").path

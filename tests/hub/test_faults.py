@@ -5,9 +5,9 @@ equal kiosk counts, each record at its newest revision — and every kiosk ends 
 """
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import text
 
 from kiosk.core.db import device_id
@@ -20,16 +20,19 @@ from tests.hub.fault_proxy import FAULTS, FaultProxy
 KIOSKS = 3
 RUNS, REVISIONS = 500, 2  # 1000 outbox rows per kiosk, 3000 in all
 MAX_ROUNDS = 300
-TIME_LIMIT_S = 90
+# The kiosk's own patience: a reply held back by the proxy is given up on after this long. The
+# proxy holds such a reply until the kiosk hangs up, so no guess at timings decides a fault.
+CLIENT_TIMEOUT_S = 2.0
 
 
 def _sync_until_done(db, client) -> list:
-    """Rounds until nothing is unsent, bounded in count and time."""
-    results, deadline = [], time.monotonic() + TIME_LIMIT_S
+    """Rounds until nothing is unsent, at most ``MAX_ROUNDS`` (the test's timeout bounds the
+    time)."""
+    results = []
     for _ in range(MAX_ROUNDS):
         result = sync_round(db, client, batch_rows=100)
         results.append(result)
-        if result.unsent == 0 or time.monotonic() > deadline:
+        if result.unsent == 0:
             break
     return results
 
@@ -44,6 +47,7 @@ def _hub_matches_kiosk(engine, db) -> None:
     assert device_stats(engine)["devices"][device]["lesson_runs"] == len(kiosk)
 
 
+@pytest.mark.timeout(600)
 def test_records_arrive_exactly_once_through_a_faulty_network(live_hub, make_kiosk):
     kiosks = []
     for index in range(KIOSKS):
@@ -51,9 +55,9 @@ def test_records_arrive_exactly_once_through_a_faulty_network(live_hub, make_kio
         enrolled(db, live_hub, f"Tổ {index}")
         add_records(db, RUNS, revisions=REVISIONS)
         kiosks.append(db)
-    with FaultProxy(live_hub.port, seed=20261123, delay_s=1.3) as proxy:
+    with FaultProxy(live_hub.port, seed=20261123) as proxy:
         def work(db):
-            with client_via(db, proxy.url, timeout=1.0) as client:
+            with client_via(db, proxy.url, timeout=CLIENT_TIMEOUT_S) as client:
                 return _sync_until_done(db, client)
         with ThreadPoolExecutor(KIOSKS) as pool:
             histories = list(pool.map(work, kiosks))

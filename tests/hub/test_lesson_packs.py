@@ -48,7 +48,7 @@ def test_a_published_pack_installs_and_the_previous_is_kept(live_hub, make_kiosk
         result = update_lessons(db, data, client)
     assert (result.status, result.version) == ("installed", 2)
     assert _etax_version(data) == "3.0"
-    assert kiosk_status(db, data, data / "kiosk.core.db")["lesson_pack_version"] == "2"
+    assert kiosk_status(db, data, data / "kiosk.db")["lesson_pack_version"] == "2"
     assert json.loads((data / "lessons" / "previous" / "pack.json").read_text())["version"] == 1
     assert roll_back(db, data) == 1 and _etax_version(data) == "2.0"
     with client_for(db) as client:

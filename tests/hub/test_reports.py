@@ -16,7 +16,7 @@ from kiosk.hub.reports import report_rows, ward_report
 from kiosk.hub.schema import REPORT_OUTCOMES
 from kiosk.core.ids import uuid7
 from kiosk.core.journal import AGE_BANDS, OUTCOMES, SERVICES
-from kiosk.reporting.figures import TOTAL_KEYS
+from kiosk.reporting.figures import TOTAL_KEYS, day_bounds
 
 from tests.hub.report_seed import (APRIL, MARCH, MARCH_ACTIVE_DAYS, MARCH_BREAKDOWNS,
                                    MARCH_BY_POINT, MARCH_TOTALS, P5, P9, PM, app,
@@ -111,13 +111,13 @@ def test_one_help_point(seeded):
 
 
 def test_the_kiosks_own_counts_agree_with_the_hub_for_its_point(seeded):
-    local = kiosk_reports.local_counts(seeded.kiosk_a, kiosk_reports.vietnam_days(*MARCH))
+    local = kiosk_reports.local_counts(seeded.kiosk_a, kiosk_reports.Period(*day_bounds(*MARCH)))
     hub = _report(seeded.engine, MARCH, point=P5)
     assert {key: local[key] for key in TOTAL_KEYS} == hub["totals"]
     for key in ("by_age_band", "by_gender", "by_disability", "satisfaction", "by_app",
                 "services_by_app", "by_outcome", "unsolved_by_reason"):
         assert local[key] == hub[key], key
-    april = kiosk_reports.local_counts(seeded.kiosk_a, kiosk_reports.vietnam_days(*APRIL))
+    april = kiosk_reports.local_counts(seeded.kiosk_a, kiosk_reports.Period(*day_bounds(*APRIL)))
     assert {key: april[key] for key in TOTAL_KEYS} == _report(seeded.engine, APRIL, P5)["totals"]
 
 
