@@ -5,7 +5,8 @@ picture (the hub's own script), previews and publishes; a viewer sees the form b
 Screenshots of the list, the editor with its picture and the funnel, in both languages, are
 kept in ``artifacts/studio/``.
 
-The lessons are kept by the in-memory store of ``studio_fake`` (the pages are what this tests).
+The lessons are kept by the in-memory store of ``studio_fake`` (the pages are what this tests);
+the funnel is the hub's own, over lesson runs recorded by seeded kiosks.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import uvicorn
 
 from kiosk.hub.api import create_app
 from kiosk.hub.dashboard.users import add_user
-from kiosk.hub.studio.pages import Studio
+from kiosk.hub.studio.pages import FunnelFigures, Studio
 
-from tests.hub.studio_fake import FakeFunnel, FakeStore
+from tests.hub.dashboard_seed import POINTS, seed_hub
+from tests.hub.studio_fake import BUNDLED, FakeStore
 from tests.hub.test_dashboard_browser import CHROMIUM, browser  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.timeout(240),
@@ -38,8 +40,10 @@ def studio_hub(hub_engine, hub_keys, tmp_path):
     """A real hub with the studio's in-memory store, on 127.0.0.1; stopped after the test."""
     add_user(hub_engine, ADMIN[0], "admin", ADMIN[1])
     add_user(hub_engine, VIEWER[0], "viewer", VIEWER[1])
+    seed_hub(hub_engine, tmp_path / "kiosks", points=POINTS[:2], sessions_per_point=4,
+             runs_per_point=12)  # lesson runs of the bundled lesson, for its funnel
     app = create_app(hub_engine, hub_keys, packs_dir=tmp_path / "packs")
-    app.state.studio = Studio(FakeStore(), FakeFunnel())
+    app.state.studio = Studio(FakeStore(), FunnelFigures())
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
@@ -121,9 +125,11 @@ def test_an_admin_builds_previews_and_publishes_a_lesson(studio_hub, browser):  
     page.goto(f"{url}/studio/lessons/vneid-dang-nhap?lang=en")
     page.locator("#steps-1").screenshot(path=SHOTS / "editor-picture-en.png")
     for lang in ("vi", "en"):
-        page.goto(f"{url}/studio/lessons/vneid-dang-nhap?lang={lang}")
+        page.goto(f"{url}/studio/lessons/{BUNDLED}?lang={lang}")
         page.click("details.funnel summary")
+        assert page.locator("details.funnel svg.funnel").count() == 1
         page.locator("details.funnel").screenshot(path=SHOTS / f"funnel-{lang}.png")
+    assert page.locator("[data-k='funnel.step.1']").get_attribute("data-v") == "24"
     page.goto(f"{url}/studio/lessons/vneid-dang-nhap/preview?lang=vi")
     for number in (1, 2, 3):
         assert page.inner_text("[data-k='preview.step']") == f"Bước {number} / 3"

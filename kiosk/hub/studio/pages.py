@@ -12,7 +12,7 @@ history with rollback, import and export as a zip, and each lesson's funnel as C
 | ``GET /studio/lessons/{id}/funnel.csv`` | viewer, admin | where residents get stuck |
 
 Storage is ``kiosk.hub.studio.store`` and the figures ``kiosk.hub.studio.funnel``, reached
-through ``get_studio`` (tests give their own). Every POST is refused (403) for a viewer, and
+through ``get_studio`` (tests may give another store). Every POST is refused (403) for a viewer, and
 needs this session's CSRF token from this hub's own page, as everywhere on the dashboard.
 """
 
@@ -31,6 +31,7 @@ from kiosk.hub.dashboard.render import t
 from kiosk.hub.dashboard.web import (SECURITY_HEADERS, Context, Refused, Web, admin_context,
                                      admin_form, get_web, visitor)
 from kiosk.hub.database import write_transaction
+from kiosk.hub.studio import funnel, funnel_chart, funnel_export
 from kiosk.hub.wards import points_of
 from kiosk.lessons.library import load_apps
 
@@ -55,17 +56,18 @@ def get_studio(request: Request) -> Studio:
     """The app's studio; the real store and funnel modules unless a test set others."""
     studio = getattr(request.app.state, "studio", None)
     if studio is None:
-        funnel = _Funnel(importlib.import_module("kiosk.hub.studio.funnel"),
-                         importlib.import_module("kiosk.hub.studio.funnel_chart"))
         studio = request.app.state.studio = Studio(
-            importlib.import_module("kiosk.hub.studio.store"), funnel)
+            importlib.import_module("kiosk.hub.studio.store"), FunnelFigures())
     return studio
 
 
-class _Funnel:
-    def __init__(self, figures, chart):
-        self.lesson_funnel, self.funnel_chart = figures.lesson_funnel, chart.funnel_chart
-        self.funnel_csv = importlib.import_module("kiosk.hub.studio.funnel_export").funnel_csv
+class FunnelFigures:
+    """How residents fare with a lesson, from ``kiosk.hub.studio.funnel`` and its chart and
+    CSV: ``lesson_funnel``, ``funnel_chart``, ``funnel_csv``."""
+
+    lesson_funnel = staticmethod(funnel.lesson_funnel)
+    funnel_chart = staticmethod(funnel_chart.funnel_chart)
+    funnel_csv = staticmethod(funnel_export.funnel_csv)
 
 
 def studio_page(request: Request, web: Web, context: Context, template: str, *, title: str,
