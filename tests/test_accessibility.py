@@ -108,9 +108,9 @@ def test_nothing_is_cut_off_at_the_largest_text_size(qtbot, window, language):
             QApplication.sendPostedEvents()
         problems.extend(f"{name}: {p}" for p in _visible_cut_offs(window.current()))
 
-    window._show(window.welcome)
+    window.navigator.show(window.welcome)
     check("welcome")
-    window._show(window.home)
+    window.navigator.show(window.home)
     check("home")
     for lesson in load_library().lessons:
         window.open_lesson(lesson.id)
@@ -140,7 +140,7 @@ def test_pin_screens_fit_a_1366x768_screen_at_the_largest_text_size(qtbot, windo
     window.session.cycle_text_size()
     window.session.cycle_text_size()
     for screen in (window.gate, window.first_run):
-        window._show(screen)
+        window.navigator.show(screen)
         for _ in range(3):
             QApplication.sendPostedEvents()
         assert window.minimumSizeHint().height() <= 768, type(screen).__name__

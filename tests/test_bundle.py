@@ -172,7 +172,10 @@ def test_export_command_json_and_plain_failure(tmp_path):
 
 
 def test_diagnostics_show_the_last_export(filled, data_dir, tmp_path):
-    from kiosk.core.status import diagnostics
+    from kiosk.ui.admin.operations import check_database, read_overview
+
+    def diagnostics(db, folder):  # what the admin screen's Diagnostics section reads
+        return {**read_overview(db, data_dir=folder), "database_problems": check_database(db)}
 
     assert diagnostics(filled, data_dir)["last_export"] is None
     result = write_bundle(filled, tmp_path)

@@ -187,7 +187,7 @@ def test_settings_are_saved_to_config_toml_and_applied_at_once(qtbot, window, da
     assert (saved.idle_timeout_s, saved.language) == (300, "en")
     assert changed.args[0] == saved
     assert saved.onscreen_keyboard == "off" == window.config.onscreen_keyboard
-    assert window.idle_timer.interval() == 300_000
+    assert window.navigator.idle_timer.interval() == 300_000
     assert window.config.neighbourhoods == ["Tổ 5", "Tổ 6"]
     assert section.message.text() == ui_text("admin.settings.saved", "vi")
     assert panel.export_section.help_point == "Nhà văn hóa tổ dân phố số 5"
@@ -352,9 +352,8 @@ def test_looking_again_for_drives_is_seen_and_a_disabled_export_looks_disabled(
     assert not section.export.isEnabled() and section.no_drive.isVisible()
     grey = section.export.grab().toImage()
     stick.mkdir()
-    section.drives_provider = lambda: [stick]
     release = threading.Event()
-    window.worker.submit(lambda db: release.wait(10))  # a slow look at the drives
+    section.drives_provider = lambda: (release.wait(10), [stick])[1]  # a slow look at the drives
     section.rescan.click()
     assert not section.rescan.isEnabled() and section.rescan.text() == "Đang tìm…"
     assert section.scan_status.text() == "Đang tìm ổ USB…" and not section.no_drive.isVisible()

@@ -19,7 +19,7 @@ def finish_lesson(window):
 
 def open_dialog(qtbot, window, *, drives=(), printers=()):
     dialog = handout_dialog.HandoutDialog.ask(
-        window, LESSON, window.library, "vi", drives_provider=lambda: list(drives),
+        window, LESSON, window.library, "vi", window.tasks, drives_provider=lambda: list(drives),
         printers_provider=lambda: list(printers))
     qtbot.waitUntil(lambda: not dialog.message.text().startswith("Đang chuẩn bị")
                     or dialog.save_buttons or dialog.print is not None)

@@ -42,7 +42,7 @@ def test_every_tile_is_on_screen_at_every_text_size(qtbot, window, size, languag
     if window.session.language != language:
         window.session.toggle_language()
     window.session.text_size = size
-    window._apply_style()
+    window.navigator.restyle(window.session.text_size, window.session.high_contrast)
     window.welcome.start.click()
     drain(qtbot, window)
     tiles = window.home.tiles.values()

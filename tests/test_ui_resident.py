@@ -106,9 +106,9 @@ def test_idle_timeout_returns_to_welcome_and_forgets_everything(qtbot, window):
     open_lesson_from_home(qtbot, window, LESSONS[0])
     window.intro.start.click()
     window.step.next.click()
-    window.still_there_seconds = 1
-    window.idle_timer.setInterval(50)
-    window.idle_timer.start()
+    window.navigator.still_there_seconds = 1
+    window.navigator.idle_timer.setInterval(50)
+    window.navigator.idle_timer.start()
     with qtbot.waitSignal(window.idle_did_reset, timeout=5000):
         pass
     assert window.current() is window.welcome
@@ -121,11 +121,11 @@ def test_idle_timeout_returns_to_welcome_and_forgets_everything(qtbot, window):
 
 
 def test_any_touch_postpones_the_idle_timeout(qtbot, window):
-    window.idle_timer.setInterval(60_000)
-    window.idle_timer.start()
-    window.idle_timer.setInterval(10_000)
+    window.navigator.idle_timer.setInterval(60_000)
+    window.navigator.idle_timer.start()
+    window.navigator.idle_timer.setInterval(10_000)
     qtbot.mouseClick(window.welcome.start, Qt.MouseButton.LeftButton)
-    assert window.idle_timer.remainingTime() > 9_000
+    assert window.navigator.idle_timer.remainingTime() > 9_000
 
 
 def test_text_size_and_contrast_change_the_style(qtbot, window):

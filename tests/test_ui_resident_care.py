@@ -24,8 +24,8 @@ def open_step(window, lesson, index):
 
 def test_idle_on_a_lesson_asks_first_and_still_here_keeps_the_lesson(qtbot, window):
     open_step(window, VNEID, 2)
-    window.on_idle()
-    dialog = window._still_there
+    window.navigator.on_idle()
+    dialog = window.navigator.still_there
     assert dialog.isVisible() and dialog.stay.text() == "Tôi vẫn đang dùng"
     assert "giây" in dialog.text.text()
     dialog.stay.click()
@@ -37,9 +37,9 @@ def test_idle_on_the_welcome_screen_restores_the_defaults_at_once(qtbot, window)
     window.welcome.text_size.click()
     window.welcome.language.click()
     with qtbot.waitSignal(window.idle_did_reset, timeout=2000):
-        window.on_idle()
+        window.navigator.on_idle()
     assert (window.session.text_size, window.session.language) == ("normal", "vi")
-    assert window._still_there is None
+    assert window.navigator.still_there is None
 
 
 def test_after_the_rating_the_next_resident_starts_at_the_defaults(qtbot, window):

@@ -32,23 +32,3 @@ def kiosk_status(db: sqlite_utils.Database, data_dir: Path, db_path: Path) -> di
         "hub": get_setting(db, "hub.hub_url"),
         "lesson_pack_version": get_setting(db, "lesson_pack_version", "bundled"),
     }
-
-
-def diagnostics(db: sqlite_utils.Database, data_dir: Path) -> dict:
-    """The admin screen's diagnostics: ``database_problems`` (``kiosk check``; empty when sound),
-    ``free_bytes`` on the data folder's disk, ``unsent``, ``lesson_pack_version`` and
-    ``last_export`` (see ``kiosk.sync.bundle.recent_exports``; ``None`` if never). Read-only, but
-    the database check reads the whole file: run it on the database worker."""
-    import shutil
-
-    from kiosk.core.integrity import check_database
-    from kiosk.sync.bundle import recent_exports
-
-    exports = recent_exports(db, limit=1)
-    return {
-        "database_problems": check_database(db),
-        "free_bytes": shutil.disk_usage(data_dir).free,
-        "unsent": unsent_count(db),
-        "lesson_pack_version": get_setting(db, "lesson_pack_version", "bundled"),
-        "last_export": exports[0] if exports else None,
-    }

@@ -135,10 +135,11 @@ def finish_interrupted_install(data_dir: Path) -> None:
     incoming.rename(current)
 
 
-def installed_version(data_dir: Path) -> int | None:
-    """The version of the pack in ``lessons/current``, or ``None`` (bundled lessons only)."""
+def installed_version(data_dir: Path, which: str = "current") -> int | None:
+    """The version of the pack in ``lessons/current`` (or ``lessons/previous``, the one kept to
+    fall back to), or ``None`` (bundled lessons only, or no previous pack)."""
     try:
-        info = json.loads((packs_dir(data_dir) / "current" / PACK_INFO).read_text("utf-8"))
+        info = json.loads((packs_dir(data_dir) / which / PACK_INFO).read_text("utf-8"))
         return int(info["version"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.core import config as kiosk_config
 from kiosk.core import paths
-from kiosk.ui.database_worker import DatabaseWorker
+from kiosk.ui.tasks import TaskManager
 from kiosk.ui.theme import load_bundled_fonts, style_sheet
 
 
@@ -20,17 +20,18 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def build_window(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False):
-    """Make the main window and its database worker for the kiosk in ``data_dir``."""
+    """Make the main window and the application's one task manager (its database queue and
+    background queue) for the kiosk in ``data_dir``; the caller shuts the manager down."""
     from kiosk.ui.main_window import MainWindow
 
     config = kiosk_config.load(paths.config_path(data_dir))
     app = QApplication.instance()
     app.setStyleSheet(style_sheet(config.text_size, config.high_contrast))
-    worker = DatabaseWorker(paths.db_path(data_dir))
-    window = MainWindow(data_dir=data_dir, config=config, worker=worker,
+    tasks = TaskManager(paths.db_path(data_dir))
+    window = MainWindow(data_dir=data_dir, config=config, tasks=tasks,
                         load_library=lambda: _installed_library(data_dir),
                         locked=fullscreen, mode=mode)
-    return window, worker
+    return window, tasks
 
 
 def _installed_library(data_dir: Path):
@@ -42,7 +43,7 @@ def _installed_library(data_dir: Path):
 def run_app(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False) -> int:
     """Run the kiosk until it is closed; returns the exit status."""
     app = create_application()
-    window, worker = build_window(data_dir, mode=mode, fullscreen=fullscreen)
+    window, tasks = build_window(data_dir, mode=mode, fullscreen=fullscreen)
     if os.environ.get("KIOSK_INSPECT_SOCKET"):  # real-use tests only: nothing listens otherwise
         from kiosk.ui.inspector import Inspector
 
@@ -59,5 +60,5 @@ def run_app(data_dir: Path, *, mode: str = "resident", fullscreen: bool = False)
         window.resize(1366, 768)
         window.show()
     status = app.exec()
-    worker.shutdown()
+    tasks.shutdown()
     return status

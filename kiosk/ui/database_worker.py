@@ -45,6 +45,7 @@ class _Runner(QObject):
         super().__init__()
         self._db_path = db_path
         self._db = None
+        self.thread_id: int | None = None  # the writer thread, once the connection is open
         self.lock = threading.Lock()
         self.requests: deque[tuple] = deque()
         self.results: dict[int, OpResult] = {}
@@ -71,6 +72,7 @@ class _Runner(QObject):
             from kiosk.core.db import connect  # on this thread, not during the UI's start
 
             self._db = connect(self._db_path)
+            self.thread_id = threading.get_ident()
         return self._db
 
     def _answer(self, future: Future, fn) -> None:
@@ -86,6 +88,26 @@ class _Runner(QObject):
             self._db.conn.close()
             self._db = None
         QThread.currentThread().quit()
+
+
+class WriterOnlyDatabase:
+    """Stands for the connection in code written as steps that close over ``db`` (a sync round's
+    ``run_db(lambda: ...(db))``): every use is forwarded to the real connection, but only on the
+    writer thread. Anywhere else it raises ``RuntimeError``, so the connection never leaves it."""
+
+    def __init__(self, runner: _Runner):
+        self._runner = runner
+
+    def _connection(self):
+        if self._runner.thread_id != threading.get_ident():
+            raise RuntimeError("the database is used only on the database writer's thread")
+        return self._runner.database()
+
+    def __getattr__(self, name: str):
+        return getattr(self._connection(), name)
+
+    def __getitem__(self, name: str):
+        return self._connection()[name]
 
 
 class DatabaseWorker(QObject):
@@ -122,14 +144,21 @@ class DatabaseWorker(QObject):
     def call(self, fn: Callable, timeout: float = 60.0):
         """Run ``fn(db)`` on the writer thread and wait for its result (or its exception).
 
-        For background threads that are not the UI thread (the sync worker), so that they, too,
-        write through the one writer. Never call it on the UI thread: it blocks.
+        For background threads that are not the UI thread (a sync round), so that they, too,
+        write through the one writer. Never call it on the UI thread: it blocks. Raises
+        ``RuntimeError`` once the writer has stopped.
         """
+        if not self._thread.isRunning():  # closing: never wait for an answer that cannot come
+            raise RuntimeError("the database writer has stopped")
         future = Future()
         with self._runner.lock:
             self._runner.requests.append((future, fn, False))
         self._runner.wake.emit()
         return future.result(timeout)
+
+    def handle(self) -> WriterOnlyDatabase:
+        """A stand-in for the connection that works only inside operations on the writer."""
+        return WriterOnlyDatabase(self._runner)
 
     @property
     def pending(self) -> int:

@@ -1,29 +1,28 @@
 """The take-home guide ("In / Lưu hướng dẫn"): print it, or save it as a PDF on a USB stick.
 
-Finding printers and drives, drawing the pages and printing or writing them all happen on a
-worker thread; the dialog only shows what is possible and how it went. With neither a printer
-nor a stick it says so and sends the resident to a volunteer.
+Finding printers and drives, drawing the pages and printing or writing them all happen as
+background tasks (``kiosk.ui.tasks``); the dialog only shows what is possible and how it went.
+With neither a printer nor a stick it says so and sends the resident to a volunteer.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.lessons.model import tr
 from kiosk.locale import ui_text
-from kiosk.ui.illustrations import _Job
 from kiosk.ui.kiosk_dialog import KioskDialog
 from kiosk.ui.widgets import button, column, label
 
 if TYPE_CHECKING:
     from kiosk.lessons.library import Library
     from kiosk.lessons.model import Lesson
+    from kiosk.ui.tasks import TaskManager
 
 
 def available_printers() -> list[str]:
@@ -66,21 +65,17 @@ class HandoutDialog(KioskDialog):
 
     did_finish = Signal(str)  # the message shown at the end
     help_was_tapped = Signal()
-    _choices_did_arrive = Signal()
-    _job_did_finish = Signal()
 
-    def __init__(self, parent: QWidget, lesson: Lesson, library: Library, language: str, *,
-                 drives_provider=None, printers_provider=None):
+    def __init__(self, parent: QWidget, lesson: Lesson, library: Library, language: str,
+                 tasks: TaskManager, *, drives_provider=None, printers_provider=None):
         super().__init__(parent, language)
         from kiosk.ui.drives import removable_drives
 
         self.lesson, self.library, self.language = lesson, library, language
+        self._tasks = tasks
         self._drives_provider = drives_provider or removable_drives
         self._printers_provider = printers_provider or available_printers
-        self._lock = threading.Lock()
-        self._answer = None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._running: set[int] = set()  # tokens of this dialog's tasks
         self.title = label(ui_text("handout.title", language), self, "title")
         self.body_text = label(ui_text("handout.body", language), self)
         self.message = label(ui_text("handout.working", language), self, "tip")
@@ -102,33 +97,36 @@ class HandoutDialog(KioskDialog):
 
         self.close_button.clicked.connect(self.accept)
         self.help_button.clicked.connect(self._on_help)
-        self._choices_did_arrive.connect(self._show_choices)
-        self._job_did_finish.connect(self._on_job_did_finish)
-        self._run(self._look_around)
+        self._run(self._look_around, self._show_choices)
 
     @classmethod
     def ask(cls, parent: QWidget, lesson: Lesson, library: Library, language: str,
-            **providers) -> HandoutDialog:
-        dialog = cls(parent, lesson, library, language, **providers)
+            tasks: TaskManager, **providers) -> HandoutDialog:
+        dialog = cls(parent, lesson, library, language, tasks, **providers)
         dialog.open()
         return dialog
 
-    def _run(self, work) -> None:
-        self._pool.start(_Job(work))
+    def _run(self, work, on_done) -> None:
+        """Run ``work()`` as a background task; ``on_done(result)`` on the UI thread unless
+        the dialog has closed by then."""
+        token = None
 
-    def _look_around(self) -> None:
-        """On the worker: which printers and drives are there."""
+        def finished(result) -> None:
+            self._running.discard(token)
+            on_done(result)
+
+        token = self._tasks.run_in_background(work, on_done=finished)
+        self._running.add(token)
+
+    def _look_around(self) -> tuple[list, list]:
+        """On a background thread: which printers and drives are there."""
         try:
-            found = (self._printers_provider(), self._drives_provider())
+            return self._printers_provider(), self._drives_provider()
         except Exception:  # no print system, a failing stick: offer what is left
-            found = ([], [])
-        with self._lock:
-            self._answer = found
-        self._choices_did_arrive.emit()
+            return [], []
 
-    def _show_choices(self) -> None:
-        with self._lock:
-            printers, drives = self._answer
+    def _show_choices(self, found: tuple[list, list]) -> None:
+        printers, drives = found
         language = self.language
         if printers:
             self.print = button(ui_text("handout.print", language), self, "go")
@@ -151,36 +149,31 @@ class HandoutDialog(KioskDialog):
         self.message.setText(ui_text("handout.working", self.language))
         self.message.show()
         self.refit()
-        self._run(work)
+        self._run(work, self._on_job_did_finish)
 
-    def _print(self) -> None:
+    def _print(self) -> str:
         from kiosk.guide.handout import handout_pages
 
-        self._finish(lambda: ("handout.printed", len(_printed(
+        return self._finish(lambda: ("handout.printed", len(_printed(
             handout_pages(self.lesson, self.library, self.language)))))
 
-    def _save(self, folder: Path) -> None:
+    def _save(self, folder: Path) -> str:
         from kiosk.guide.handout import write_handout
 
         target = folder / file_name(self.lesson, self.language)
-        self._finish(lambda: ("handout.saved", write_handout(
+        return self._finish(lambda: ("handout.saved", write_handout(
             self.lesson, self.library, target, language=self.language)))
 
-    def _finish(self, work) -> None:
-        """On the worker: do ``work`` and keep its message for the UI thread."""
+    def _finish(self, work) -> str:
+        """On a background thread: do ``work``; the message that says how it went."""
         try:
             key, pages = work()
-            answer = ui_text(key, self.language, pages=pages)
+            return ui_text(key, self.language, pages=pages)
         except Exception as error:  # a full stick, a jammed printer: said plainly
             reason = re.sub(r"^\[Errno \d+\] ", "", str(error)) or type(error).__name__
-            answer = ui_text("handout.failed", self.language, reason=reason)
-        with self._lock:
-            self._answer = answer
-        self._job_did_finish.emit()
+            return ui_text("handout.failed", self.language, reason=reason)
 
-    def _on_job_did_finish(self) -> None:
-        with self._lock:
-            answer = self._answer
+    def _on_job_did_finish(self, answer: str) -> None:
         self.message.setText(answer)
         self.message.show()
         self.refit()
@@ -192,7 +185,10 @@ class HandoutDialog(KioskDialog):
         self.help_was_tapped.emit()
 
     def done(self, result: int) -> None:
-        self._pool.waitForDone(10_000)
+        """Closing forgets the answers still to come (the work itself runs to its end)."""
+        for token in self._running:
+            self._tasks.forget(token)
+        self._running.clear()
         super().done(result)
 
 

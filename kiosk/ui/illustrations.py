@@ -1,40 +1,29 @@
 """Step illustrations, drawn off the UI thread and kept in memory for the lesson on screen.
 
 Mock phone screens are rendered by ``kiosk.lessons.mockscreen`` into the disk cache (so each is
-drawn once per kiosk) and decoded on a worker thread; the UI thread only wraps the decoded pixels
-in a ``QImage``. Each step has two pictures: the lesson's, with the target ringed, and the
-practice one, without the ring. Only the current lesson's pictures are kept, so walking through
-every lesson does not grow memory.
+drawn once per kiosk) and decoded as a background task (``kiosk.ui.tasks``); the UI thread
+only wraps the decoded pixels in a ``QImage``. Each step has two pictures: the lesson's, with
+the target ringed, and the practice one, without the ring. Only the current lesson's pictures
+are kept, so walking through every lesson does not grow memory.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 if TYPE_CHECKING:  # the lesson modules load after the first paint
     from kiosk.lessons.library import Library
     from kiosk.lessons.model import Lesson
+    from kiosk.ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 RENDER_SCALE = 1.25
-
-
-class _Job(QRunnable):
-    """A QRunnable around a Python callable."""
-
-    def __init__(self, fn):
-        super().__init__()
-        self._fn = fn
-
-    def run(self) -> None:
-        self._fn()
 
 
 def illustration_key(lesson: Lesson, index: int, language: str, practice: bool = False) -> str:
@@ -43,25 +32,19 @@ def illustration_key(lesson: Lesson, index: int, language: str, practice: bool =
 
 class IllustrationStore(QObject):
     illustration_did_load = Signal(str)  # the key; fetch it with ``image(key)``
-    # Results cross from the pool's thread in ``_arrived`` (under a lock); the queued signal
-    # carries only the key: plain strings are the safest thing to pass between threads.
-    _did_render = Signal(str)
 
-    def __init__(self, library: Callable[[], Library], cache_dir: Path,
+    def __init__(self, library: Callable[[], Library], cache_dir: Path, tasks: TaskManager,
                  parent: QObject | None = None):
-        """``library`` gives the lesson library when called (it may be read lazily)."""
+        """``library`` gives the lesson library when called (it may be read lazily); pictures
+        are drawn as tasks on ``tasks``' background queue."""
         super().__init__(parent)
         self._library = library
         self._cache_dir = cache_dir
+        self._tasks = tasks
         self._images: dict[str, QImage] = {}
         self._boxes: dict[str, tuple | None] = {}
-        self._pending: set[str] = set()
+        self._pending: dict[str, int] = {}  # key -> the task drawing it
         self._lesson_id: str | None = None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._arrived: dict[str, tuple] = {}
-        self._arrived_lock = threading.Lock()
-        self._did_render.connect(self._take_arrived)
 
     def image(self, key: str) -> QImage | None:
         return self._images.get(key)
@@ -72,10 +55,7 @@ class IllustrationStore(QObject):
 
     def prefetch(self, lesson: Lesson, language: str, practice: bool = False) -> None:
         """Start loading every step's picture of ``lesson``; forget other lessons' pictures."""
-        if lesson.id != self._lesson_id:
-            self._images.clear()
-            self._boxes.clear()
-            self._lesson_id = lesson.id
+        self._switch_to(lesson.id)
         for index in range(len(lesson.steps)):
             self.request(lesson, index, language, practice)
 
@@ -83,39 +63,33 @@ class IllustrationStore(QObject):
         """Start loading one picture unless it is loaded or on its way; returns its key."""
         key = illustration_key(lesson, index, language, practice)
         if key not in self._images and key not in self._pending and lesson.id == self._lesson_id:
-            self._pending.add(key)
-            self._pool.start(_Job(lambda: self._load(lesson, index, language, practice, key)))
+            self._pending[key] = self._tasks.run_in_background(
+                lambda: self._decode(lesson, index, language, practice, key),
+                on_done=lambda drawn: self._store(lesson.id, key, *drawn), priority=1)
         return key
 
     def shutdown(self) -> None:
-        """Drop queued drawing and wait for the one in progress. Blocks briefly."""
-        self._pool.clear()
-        self._pool.waitForDone()
+        """Forget the pictures still being drawn (the task manager stops its pool)."""
+        for token in self._pending.values():
+            self._tasks.forget(token)
+        self._pending.clear()
 
     def load_now(self, lesson: Lesson, language: str, practice: bool = False) -> None:
         """Load every step's picture on the calling thread (screenshots and benchmarks)."""
-        self._pool.waitForDone()
-        self.prefetch(lesson, language, practice)  # forgets other lessons
-        self._pool.waitForDone()
+        self._switch_to(lesson.id)
         for index in range(len(lesson.steps)):
             key = illustration_key(lesson, index, language, practice)
             if key not in self._images:
+                self._tasks.forget(self._pending.get(key, 0))
                 pixels, box = self._decode(lesson, index, language, practice, key)
                 self._store(lesson.id, key, pixels, box)
 
-    def _load(self, lesson: Lesson, index: int, language: str, practice: bool, key: str) -> None:
-        """Runs on the pool's thread: render (or reuse the cache) and decode."""
-        pixels, box = self._decode(lesson, index, language, practice, key)
-        with self._arrived_lock:
-            self._arrived[key] = (lesson.id, pixels, box)
-        self._did_render.emit(key)
-
-    def _take_arrived(self, key: str) -> None:
-        with self._arrived_lock:
-            arrived = self._arrived.pop(key, None)
-        if arrived:
-            lesson_id, pixels, box = arrived
-            self._store(lesson_id, key, pixels, box)
+    def _switch_to(self, lesson_id: str) -> None:
+        """Keep only ``lesson_id``'s pictures from now on."""
+        if lesson_id != self._lesson_id:
+            self._images.clear()
+            self._boxes.clear()
+            self._lesson_id = lesson_id
 
     def _decode(self, lesson: Lesson, index: int, language: str, practice: bool, key: str):
         """(RGBA pixels as ``(bytes, width, height)`` or None, target box). Any thread.
@@ -136,7 +110,7 @@ class IllustrationStore(QObject):
 
     def _store(self, lesson_id: str, key: str, pixels, box) -> None:
         """On the UI thread: keep the picture if its lesson is still the current one."""
-        self._pending.discard(key)
+        self._pending.pop(key, None)
         if lesson_id != self._lesson_id:
             return
         image = QImage()

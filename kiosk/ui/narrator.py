@@ -8,16 +8,14 @@ the device refuses, or nothing heard within a few seconds) ends the narration an
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThreadPool, QUrl, Signal
-
-from kiosk.ui.illustrations import _Job
+from PySide6.QtCore import QObject, QUrl, Signal
 
 if TYPE_CHECKING:
     from kiosk.lessons.model import Lesson
+    from kiosk.ui.tasks import TaskManager
 
 
 START_TIMEOUT_MS = 4000
@@ -84,23 +82,20 @@ class Narrator(QObject):
     sentence_did_start = Signal(int)  # index into narration.spoken_sentences(step, language)
     narration_did_end = Signal()
     playback_did_fail = Signal()  # no sound could be played: say so on screen
-    _clips_did_arrive = Signal(int)  # a request number; the clips wait in ``_arrived``
 
-    def __init__(self, clips_dir: Path, parent: QObject | None = None, player=None):
-        """``clips_dir`` is the narration cache (``narration.narration_dir(data_dir)``);
-        ``player`` (for tests) needs ``play(path)``, ``stop()`` and a ``did_finish`` signal."""
+    def __init__(self, clips_dir: Path, tasks: TaskManager, parent: QObject | None = None,
+                 player=None):
+        """``clips_dir`` is the narration cache (``narration.narration_dir(data_dir)``); clips
+        are found or rendered as tasks on ``tasks``' background queue. ``player`` (for tests)
+        needs ``play(path)``, ``stop()`` and a ``did_finish`` signal."""
         super().__init__(parent)
         self._clips_dir = clips_dir
+        self._tasks = tasks
         self._player = player
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
         self._request = 0
-        self._arrived: dict[int, list[Path]] = {}
-        self._lock = threading.Lock()
         self._clips: list[Path] = []
         self._playing = -1
         self._player_connected = False
-        self._clips_did_arrive.connect(self._on_clips_did_arrive)
 
     @staticmethod
     def available() -> bool:
@@ -118,7 +113,10 @@ class Narrator(QObject):
         self.stop()
         self._request += 1
         request = self._request
-        self._pool.start(_Job(lambda: self._fetch(request, lesson, index, language, speed)))
+        self._tasks.run_in_background(
+            lambda: self._fetch(lesson, index, language, speed),
+            on_done=lambda clips: self._on_clips_did_arrive(request, clips),
+            on_error=lambda _reason: self._on_clips_did_arrive(request, []), priority=1)
 
     def stop(self) -> None:
         """Stop reading; ``narration_did_end`` fires if something was being read."""
@@ -129,22 +127,16 @@ class Narrator(QObject):
             self.narration_did_end.emit()
 
     def shutdown(self) -> None:
+        """Stop reading; clips still being made are ignored when they arrive."""
         self.stop()
-        self._pool.clear()
-        self._pool.waitForDone()
 
-    def _fetch(self, request, lesson, index, language, speed) -> None:
-        """On the pool's thread: the step's clips, rendered if missing."""
+    def _fetch(self, lesson, index, language, speed) -> list[Path]:
+        """On a background thread: the step's clips, rendered if missing."""
         from kiosk.lessons.narration import clip_paths
 
-        clips = clip_paths(lesson, index, language, speed, self._clips_dir)
-        with self._lock:
-            self._arrived[request] = clips
-        self._clips_did_arrive.emit(request)
+        return clip_paths(lesson, index, language, speed, self._clips_dir)
 
-    def _on_clips_did_arrive(self, request: int) -> None:
-        with self._lock:
-            clips = self._arrived.pop(request, [])
+    def _on_clips_did_arrive(self, request: int, clips: list[Path]) -> None:
         if request != self._request or not clips:
             if request == self._request:
                 self.playback_did_fail.emit()  # no clip could be made

@@ -1,7 +1,8 @@
 """``kiosk screenshot``: every screen and every lesson step rendered to PNG, offscreen.
 
 This is a command-line tool, not part of the running kiosk: it drives the real window through its
-own navigation methods and lets Qt lay out between shots. It renders what the kiosk in
+own navigation methods and, before each shot, waits for the task manager to say every answer has
+arrived (``did_become_idle``) and lets Qt lay the screen out. It renders what the kiosk in
 ``data_dir`` would show (its installed lesson packs, its settings, its picture cache) but works
 in a throw-away folder for everything it writes, so the kiosk's own records are never touched.
 Any error raised while shooting (even inside a Qt slot) ends the run with ``ScreenshotFailed``.
@@ -29,9 +30,9 @@ class ScreenshotFailed(Exception):
 def write_screenshots(out: Path, data_dir: Path, languages=("vi", "en"),
                       sizes=SIZES) -> list[Path]:
     """Write the PNGs under ``out/WIDTHxHEIGHT/LANG/`` and return their paths."""
-    from kiosk.ui.app import build_window, create_application
+    from kiosk.ui.app import create_application
 
-    app = create_application()
+    create_application()
     written: list[Path] = []
     errors: list[BaseException] = []
     previous_hook = sys.excepthook
@@ -40,7 +41,7 @@ def write_screenshots(out: Path, data_dir: Path, languages=("vi", "en"),
         with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as scratch:
             scratch_dir = _mirror(data_dir, Path(scratch))
             for width, height in sizes:
-                written += _shoot_size(app, scratch_dir, out, languages, width, height, errors)
+                written += _shoot_size(scratch_dir, out, languages, width, height, errors)
     finally:
         sys.excepthook = previous_hook
     return written
@@ -62,27 +63,27 @@ def _mirror(data_dir: Path, scratch_dir: Path) -> Path:
     return scratch_dir
 
 
-def _shoot_size(app, scratch_dir: Path, out: Path, languages, width: int, height: int,
+def _shoot_size(scratch_dir: Path, out: Path, languages, width: int, height: int,
                 errors: list) -> list[Path]:
     from kiosk.ui.app import build_window
 
     written: list[Path] = []
     for language in languages:
-        window, worker = build_window(scratch_dir)
+        window, tasks = build_window(scratch_dir)
         try:
             folder = out / f"{width}x{height}" / language
             folder.mkdir(parents=True, exist_ok=True)
-            written += _shoot_all(app, window, folder, language, width, height)
+            written += _shoot_all(window, folder, language, width, height)
         finally:
             window.unlock_and_close()
-            worker.shutdown()
+            tasks.shutdown()
             window.deleteLater()
         if errors:
             raise ScreenshotFailed(f"{type(errors[0]).__name__}: {errors[0]}")
     return written
 
 
-def _shoot_all(app, window, folder: Path, language: str, width: int, height: int) -> list[Path]:
+def _shoot_all(window, folder: Path, language: str, width: int, height: int) -> list[Path]:
     window.resize(width, height)
     window.show()
     if window.session.language != language:
@@ -90,7 +91,7 @@ def _shoot_all(app, window, folder: Path, language: str, width: int, height: int
     shots = []
 
     def shoot(name: str, widget=None) -> None:
-        app.processEvents()
+        _settle(window)
         path = folder / f"{len(shots):03d}-{name}.png"
         (widget or window).grab().save(str(path))
         shots.append(path)
@@ -99,7 +100,7 @@ def _shoot_all(app, window, folder: Path, language: str, width: int, height: int
     if window.session.language != language:
         window.session.toggle_language()
     shoot("welcome")
-    window._show(window.home)
+    window.navigator.show(window.home)
     shoot("home")
     for app_info in window.library.apps_in_use():
         if len(window.library.lessons_for(app_info.id)) > 1:
@@ -108,13 +109,13 @@ def _shoot_all(app, window, folder: Path, language: str, width: int, height: int
     for lesson in window.library.lessons:
         _shoot_lesson(window, lesson, language, shoot)
     _shoot_practice(window, language, shoot)
-    _shoot_volunteer(app, window, language, shoot)
+    _shoot_volunteer(window, language, shoot)
     window.help_dialog.show_for(language)
     shoot("help-called", window.help_dialog)
     window.help_dialog.accept()
-    window._show(window.thanks)
+    window.navigator.show(window.thanks)
     shoot("thanks")
-    window._show(window.gate)
+    window.navigator.show(window.gate)
     shoot("admin-pin")
     window.first_run.refresh(language)
     window.stack.setCurrentWidget(window.first_run)
@@ -156,11 +157,11 @@ def _shoot_practice(window, language: str, shoot) -> None:
     window.go_home()
 
 
-def _shoot_volunteer(app, window, language: str, shoot) -> None:
+def _shoot_volunteer(window, language: str, shoot) -> None:
     """Sign-in, the empty day, the form filled in the few-tap way, the saved day, requests."""
     panel = window.volunteer
-    window._show(panel)
-    _wait_for_worker(app, window)
+    window.navigator.show(panel)
+    _settle(window)
     shoot("volunteer-sign-in")
     name = next((b for b in panel.sign_in.name_buttons.values()
                  if b.text() == SHOT_VOLUNTEER), None)
@@ -171,7 +172,7 @@ def _shoot_volunteer(app, window, language: str, shoot) -> None:
     for digit in SHOT_PIN:
         panel.sign_in.pad.keys[digit].click()
     panel.sign_in.pad.ok.click()
-    _wait_for_worker(app, window)
+    _settle(window)
     if panel.account is None:
         raise ScreenshotFailed("the sample volunteer could not sign in")
     shoot("volunteer-today-empty")
@@ -182,16 +183,21 @@ def _shoot_volunteer(app, window, language: str, shoot) -> None:
     panel.form.satisfaction.choose("good")
     shoot("volunteer-form")
     panel.form.save.click()
-    _wait_for_worker(app, window)
+    _settle(window)
     shoot("volunteer-today")
     panel.today.requests.click()
-    _wait_for_worker(app, window)
+    _settle(window)
     shoot("volunteer-requests")
     panel.sign_out()
 
 
-def _wait_for_worker(app, window) -> None:
-    """Let the database worker's answers arrive (a command-line tool, not the running kiosk)."""
-    while window.worker.pending:
-        app.processEvents()
-    app.processEvents()
+def _settle(window) -> None:
+    """Wait for every queued task's answer (the task manager's ``did_become_idle``), then for
+    the layout and paint requests those answers posted (one pass of the event loop)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if not window.tasks.wait_until_idle():
+        raise ScreenshotFailed("the kiosk's background work did not finish in time")
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)  # fires once the events already posted are handled
+    loop.exec()

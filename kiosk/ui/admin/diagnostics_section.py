@@ -1,4 +1,5 @@
-"""Diagnostics: is this kiosk healthy? Device id, lesson pack version, records not yet sent,
+"""Diagnostics: is this kiosk healthy? Device id, lesson pack version (with "use the previous
+lessons", ``previous_lessons.py``), records not yet sent,
 free disk space, last sync and export, a database check on demand, lessons that failed to
 load ("FILE: step N: FIELD: problem"), and how long ago each lesson was checked against its
 sources (flagged after 180 days; staff only, never shown to residents)."""
@@ -17,7 +18,8 @@ from kiosk.lessons.validation import Problem
 from kiosk.locale import ui_text
 from kiosk.ui.admin import operations
 from kiosk.ui.admin.section import CountTable, Section, format_bytes, format_number, set_role
-from kiosk.ui.database_worker import DatabaseWorker
+from kiosk.ui.admin.previous_lessons import PreviousLessons
+from kiosk.ui.tasks import TaskManager
 from kiosk.ui.widgets import button, column, label, scroll_area
 
 MAX_PROBLEMS_SHOWN = 40
@@ -34,15 +36,17 @@ class DiagnosticsSection(Section):
     title_key = "admin.section.diagnostics"
     check_did_finish = Signal()
 
-    def __init__(self, worker: DatabaseWorker, data_dir: Path, problems: list[Problem],
-                 parent: QWidget | None = None):
+    def __init__(self, tasks: TaskManager, data_dir: Path, problems: list[Problem],
+                 parent: QWidget | None = None, *, between_rounds=lambda fn: fn()):
         super().__init__(parent)
-        self._worker, self._data_dir, self._problems = worker, data_dir, problems
+        self._worker, self._data_dir, self._problems = tasks.database, data_dir, problems
         self.status: dict = {}
         self.database_problems: list[str] | None = None
         self.check_ages: list[CheckAge] = []
         content = QWidget(self)
         self.facts = CountTable(content)
+        self.previous_lessons = PreviousLessons(tasks, data_dir, content,
+                                                between_rounds=between_rounds)
         self.check = button("", content, "primary")
         self.check_result = label("", content, "success")
         self.problems_heading = label("", content, "heading")
@@ -53,6 +57,7 @@ class DiagnosticsSection(Section):
         text = column(content, margins=0, spacing=14)
         text.setContentsMargins(0, 0, 16, 0)  # clear of the scroll bar
         text.addWidget(self.facts)
+        text.addWidget(self.previous_lessons)
         text.addWidget(self.check, 0, Qt.AlignmentFlag.AlignLeft)
         text.addWidget(self.check_result)
         text.addWidget(self.problems_heading)
@@ -64,6 +69,7 @@ class DiagnosticsSection(Section):
         column(self, margins=0, spacing=0).addWidget(scroll_area(content, self))
 
         self.check.clicked.connect(self.check_database)
+        self.previous_lessons.lessons_did_change.connect(self.reload)
 
     @property
     def default_focus(self):
@@ -80,6 +86,7 @@ class DiagnosticsSection(Section):
                             on_done=self.set_status)
         self._worker.submit(lambda db: check_ages(installed_library(data_dir).lessons),
                             on_done=self.set_check_ages)
+        self.previous_lessons.reload()
 
     def set_check_ages(self, ages: list[CheckAge]) -> None:
         """The lessons' check ages (read on the worker), oldest first."""
@@ -119,6 +126,7 @@ class DiagnosticsSection(Section):
         self.facts.set_rows([(key, ui_text(f"admin.diagnostics.{key}", language),
                               self.fact_text(key)) for key in FACTS])
         self.check.setText(ui_text("admin.diagnostics.check", language))
+        self.previous_lessons.refresh(language)
         self._draw_check()
         if self._problems:
             self.problems_heading.setText(ui_text("admin.lesson_problems", language,

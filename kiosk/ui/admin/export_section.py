@@ -8,11 +8,10 @@ this screen only reports it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QWidget
 
 from kiosk.locale import ui_text
@@ -20,44 +19,21 @@ from kiosk.ui import drives as drive_module
 from kiosk.ui.admin import operations
 from kiosk.ui.admin.section import (ChoiceButtons, Section, format_bytes, format_number,
                                     set_role)
-from kiosk.ui.database_worker import DatabaseWorker
+from kiosk.ui.tasks import ProgressRelay, TaskManager
 from kiosk.ui.widgets import button, column, label, scroll_area
 
 
-class ProgressRelay(QObject):
-    """Carries an export's progress from the worker thread to the UI thread.
-
-    ``report(done, total)`` runs on the worker: it keeps the latest pair under a lock and emits
-    ``progress_did_change`` with two ints (queued to the receivers on the UI thread, which read
-    ``latest()`` so a burst of reports draws once with the newest numbers).
-    """
-
-    progress_did_change = Signal(int, int)
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._lock = threading.Lock()
-        self._latest = (0, 0)
-
-    def report(self, done: int, total: int) -> None:
-        with self._lock:
-            self._latest = (int(done), int(total))
-        self.progress_did_change.emit(int(done), int(total))
-
-    def latest(self) -> tuple[int, int]:
-        with self._lock:
-            return self._latest
-
-
 def _scan(provider: Callable[[], list]) -> list[drive_module.Drive]:
-    """The provider's drives, folders turned into drives. Worker thread (it reads the disk)."""
+    """The provider's drives, folders turned into drives. Background thread (it reads the
+    disk, and a slow stick must not hold up the database queue)."""
     return [item if isinstance(item, drive_module.Drive) else drive_module.drive_for_folder(item)
             for item in provider()]
 
 
 class ExportSection(Section):
     """Drive list, "Export" and the progress bar. Set ``drives_provider`` to a callable that
-    returns ``Drive`` values or folders to offer other "drives" (tests); it runs on the worker.
+    returns ``Drive`` values or folders to offer other "drives" (tests); it runs as a
+    background task. The bundle is written on the database queue.
 
     ``export_did_finish(outcome)`` fires with "done", "nothing" or the ``ExportError`` reason;
     ``busy_did_change(busy)`` when an export starts and ends.
@@ -68,9 +44,10 @@ class ExportSection(Section):
     export_did_finish = Signal(str)
     busy_did_change = Signal(bool)
 
-    def __init__(self, worker: DatabaseWorker, parent: QWidget | None = None):
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
         super().__init__(parent)
-        self._worker = worker
+        self._tasks = tasks
+        self._worker = tasks.database
         self.drives_provider: Callable[[], list] = drive_module.removable_drives
         self.help_point = ""
         self.drives: list[drive_module.Drive] = []
@@ -146,12 +123,13 @@ class ExportSection(Section):
         self._update_buttons()
 
     def reload(self) -> None:
-        """Look for drives and count the unsent records again (both on the worker)."""
+        """Count the unsent records again (database queue) and look for drives (background)."""
         if self.busy:
             return
         provider = self.drives_provider
         self._worker.submit(operations.unsent, on_done=self._on_unsent)
-        self._worker.submit(lambda db: _scan(provider), on_done=self._on_drives)
+        self._tasks.run_in_background(lambda: _scan(provider), on_done=self._on_drives,
+                                      on_error=lambda _reason: self._on_drives([]))
 
     def _on_unsent(self, count: int) -> None:
         self._unsent = count

@@ -102,3 +102,27 @@ def export_bundle(db, *, target: Path, help_point: str,
     except ExportError as error:
         return {"error": error.reason}
     return {"records": result.records, "file": result.path.name if result.path else None}
+
+
+def lesson_versions(db, *, data_dir: Path) -> dict:
+    """The lesson pack in use and the one kept to fall back to: ``{"current", "previous"}``,
+    each a pack version or ``None`` (``current``: the bundled lessons; ``previous``: none kept).
+    ``db`` is unused: it reads the data folder, on the worker."""
+    from kiosk.sync.lesson_update import installed_version
+
+    return {"current": installed_version(data_dir),
+            "previous": installed_version(data_dir, "previous")}
+
+
+def use_previous_lessons(db, *, data_dir: Path) -> dict:
+    """"Use the previous lessons": make the kept pack current again
+    (``kiosk.sync.lesson_update.roll_back``, which also stops syncs from installing the one left
+    again). Returns ``{"version": N or None}`` (None: the bundled lessons) or
+    ``{"error": "no_previous"}`` when no pack was kept (nothing changed)."""
+    from kiosk.sync.lesson_update import roll_back
+    from kiosk.sync.pack_format import PackError
+
+    try:
+        return {"version": roll_back(db, data_dir)}
+    except PackError:
+        return {"error": "no_previous"}

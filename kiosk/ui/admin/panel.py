@@ -18,8 +18,8 @@ from kiosk.ui.admin.hub_section import HubSection
 from kiosk.ui.admin.section import Section, set_role
 from kiosk.ui.admin.settings_section import SettingsSection
 from kiosk.ui.admin.volunteers_section import VolunteersSection
-from kiosk.ui.database_worker import DatabaseWorker
 from kiosk.ui.sync_service import SyncService
+from kiosk.ui.tasks import TaskManager
 from kiosk.ui.volunteer.choices import WrapButton
 from kiosk.ui.widgets import Screen, button, column, label
 
@@ -28,20 +28,24 @@ CHOSEN_ROLE = "primary"
 
 
 class AdminPanel(Screen):
-    """The admin's screen. Sections read and write only through ``worker``.
+    """The admin's screen. Sections read and write only through ``tasks`` (the database queue;
+    drive scans on the background queue).
 
     ``back_was_tapped`` and ``exit_was_tapped`` ask the window to leave; ``config_did_change``
-    fires with the new ``Config`` once the settings are saved to disk. Both ways out are
+    fires with the new ``Config`` once the settings are saved to disk; ``lessons_did_change``
+    once the admin went back to the previous lessons. Both ways out are
     disabled while a USB export is being written.
     """
 
     exit_was_tapped = Signal()
     back_was_tapped = Signal()
     config_did_change = Signal(object)
+    lessons_did_change = Signal()  # another lesson pack was made current
 
     def __init__(self, problems: list[Problem], parent: QWidget | None = None, *,
-                 worker: DatabaseWorker, data_dir: Path, config: Config, sync: SyncService):
+                 tasks: TaskManager, data_dir: Path, config: Config, sync: SyncService):
         super().__init__(parent)
+        worker = tasks.database
         self.language = config.language
         self.nav = {name: button("", self) for name in SECTIONS}
         self.back = WrapButton(self)  # the ways out wrap their words rather than clip them
@@ -50,8 +54,9 @@ class AdminPanel(Screen):
         self.counts_section = CountsSection(worker, self)
         self.volunteers_section = VolunteersSection(worker, self)
         self.settings_section = SettingsSection(worker, data_dir, config, self)
-        self.diagnostics_section = DiagnosticsSection(worker, data_dir, problems, self)
-        self.export_section = ExportSection(worker, self)
+        self.diagnostics_section = DiagnosticsSection(tasks, data_dir, problems, self,
+                                                      between_rounds=sync.after_round)
+        self.export_section = ExportSection(tasks, self)
         self.export_section.help_point = config.help_point
         self.hub_section = HubSection(sync, self)
         self.sections: dict[str, Section] = {
@@ -67,6 +72,8 @@ class AdminPanel(Screen):
         self.exit.clicked.connect(self.exit_was_tapped)
         self.settings_section.config_did_change.connect(self._on_config_did_change)
         self.export_section.busy_did_change.connect(self._on_export_busy)
+        self.diagnostics_section.previous_lessons.lessons_did_change.connect(
+            self.lessons_did_change)
 
     def _lay_out(self) -> None:
         side = QWidget(self)  # as wide as its longest button, whichever section is shown

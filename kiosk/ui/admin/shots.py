@@ -9,8 +9,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
-
 DEMO_SESSIONS = 60
 DEMO_PEOPLE = (("Nguyễn Thu Hà", "volunteer", True), ("Trần Minh Đức", "volunteer", True),
                ("Lê Văn Nam", "volunteer", False), ("Phạm Thị Hồng Nhung", "admin", True))
@@ -31,20 +29,17 @@ def _fill_demo_data(db) -> None:
 
 
 def wait_for_worker(window) -> None:
-    """Run Qt's event loop until every database operation the window submitted is done."""
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.timeout.connect(lambda: window.worker.pending == 0 and loop.quit())
-    timer.start(10)
-    loop.exec()
-    timer.stop()
+    """Run Qt's event loop until every task the window submitted (database or background, a
+    drive scan included) has answered."""
+    if not window.tasks.wait_until_idle():
+        raise TimeoutError("the kiosk's background work did not finish in time")
 
 
 def shoot_admin(window, language: str, shoot) -> None:
     """Every admin section, the steps of adding a volunteer, and an export to a stand-in drive."""
     window.worker.submit(_fill_demo_data, changes=True)
     panel = window.admin
-    window._show(panel)
+    window.navigator.show(panel)
     for name, in_week in (("counts", False), ("counts", True), ("volunteers", False),
                           ("settings", False), ("diagnostics", False), ("hub", False)):
         panel.show_section(name)
