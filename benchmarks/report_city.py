@@ -5,11 +5,14 @@ Fills an empty hub database on the server named by ``--db`` (the hub's own schem
 ``open_engine``) for 2025: 126 wards, ``--points`` help points (default 2,000, one kiosk each)
 spread over them, and ``--records`` records (default 20,000,000; 60% assistance sessions with one
 or two services each, 30% lesson runs, 10% help requests) — generated inside the server with
-``generate_series``, straight into the report tables the report layer reads (the rows the ingest
-path's projections would have written). The generic ``records`` table is left empty: no report
-query reads it, and filling it would only double the build time. Rows go in day by day, as a
-year of ingest leaves them. Then ``VACUUM ANALYZE`` and, median of 3 runs each,
-``reports.ward_report`` for June (every point of the city), one ward's year, and the city's year.
+``generate_series``, straight into the report tables (the rows the ingest path's projections would
+have written), then counted into the report summaries the reports read by
+``kiosk.hub.summaries.fill`` — the migration's recount, which the tests prove equal to what the
+ingest path keeps. The generic ``records`` table is left empty: no report query reads it, and
+filling it would only double the build time. Rows go in day by day, as a year of ingest leaves
+them. Then ``VACUUM ANALYZE`` and, median of 3 runs each, ``reports.ward_report`` for June (every
+point of the city), one ward's year, and the city's year, and the city page's one read of every
+ward (``reports.city_figures``) for June and for the year.
 
     .venv/bin/python benchmarks/report_city.py --db postgresql://… [--records N] [--keep]
 
@@ -29,12 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk.hub.database import open_engine  # noqa: E402
-from kiosk.hub.schema import REPORT_TABLES  # noqa: E402
+from kiosk.hub.schema import REPORT_TABLES, SUMMARY_TABLES  # noqa: E402
+from kiosk.hub.summaries import fill  # noqa: E402
 
 WARDS = 126
 MONTH = (date(2025, 6, 1), date(2025, 6, 30))
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
-LIMITS = {"city month": 1.0, "ward year": 1.0, "city year": 3.0}
+LIMITS = {"city month": 1.0, "ward year": 1.0, "city year": 3.0, "city page month": 1.0,
+          "city page year": 3.0}
 
 # %(n)s rows numbered i = 1..n; the day grows with i, so a day's rows lie together
 _DAY = "to_char(date '2025-01-01' + ((i - 1)::bigint * 365 / %(n)s)::int, 'YYYY-MM-DD')"
@@ -76,12 +81,13 @@ SHARE = {"report_sessions": 0.6, "report_services": 0.6, "report_lesson_runs": 0
          "report_help_requests": 0.1}
 
 
-def build(engine, records: int, points: int) -> float:
-    """Empty the hub's tables and fill them as described above; returns the seconds taken."""
+def build(engine, records: int, points: int) -> tuple[float, float]:
+    """Empty the hub's tables and fill them as described above; returns the seconds taken by
+    the report rows and by the summaries."""
     started = time.perf_counter()
     with engine.begin() as connection:
-        connection.exec_driver_sql("TRUNCATE records, devices, help_points, wards, "
-                                   + ", ".join(table.name for table in REPORT_TABLES))
+        connection.exec_driver_sql("TRUNCATE records, devices, help_points, wards, " + ", ".join(
+            table.name for table in REPORT_TABLES + SUMMARY_TABLES))
         connection.exec_driver_sql(
             "INSERT INTO wards SELECT 'Phường ' || lpad(w::text, 3, '0'), now()::text "
             f"FROM generate_series(0, {WARDS - 1}) AS w")
@@ -97,14 +103,18 @@ def build(engine, records: int, points: int) -> float:
     for table, sql in FILL.items():
         with engine.begin() as connection:
             connection.exec_driver_sql(sql, {"n": int(records * SHARE[table]), "points": points})
+    rows_done = time.perf_counter()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("SET LOCAL work_mem = '1GB'")  # the recount's one big GROUP BY
+        fill(connection)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM ANALYZE")
-    return time.perf_counter() - started
+    return rows_done - started, time.perf_counter() - rows_done
 
 
 def measure(engine, repeat: int) -> dict[str, list[float]]:
     """Seconds of each figure's ``ward_report``, ``repeat`` runs each."""
-    from kiosk.hub.reports import ward_report
+    from kiosk.hub.reports import city_figures, ward_report
 
     cases = {"city month": {"start": MONTH[0], "end": MONTH[1], "point": None},
              "ward year": {"start": YEAR[0], "end": YEAR[1], "point": None,
@@ -118,6 +128,13 @@ def measure(engine, repeat: int) -> dict[str, list[float]]:
                 report = ward_report(connection, **arguments)
                 times.setdefault(name, []).append(time.perf_counter() - started)
             print(f"  {name}: {report['totals']['sessions']:,} sessions counted", flush=True)
+        for name, (start, end) in (("city page month", MONTH), ("city page year", YEAR)):
+            for _ in range(repeat):
+                started = time.perf_counter()
+                page = city_figures(connection, start=start, end=end)
+                times.setdefault(name, []).append(time.perf_counter() - started)
+            print(f"  {name}: {len(page['wards'])} wards, "
+                  f"{page['city']['totals']['sessions']:,} sessions counted", flush=True)
     return times
 
 
@@ -133,9 +150,15 @@ def main() -> None:
     if engine.dialect.name != "postgresql":
         raise SystemExit("report_city.py measures PostgreSQL: give --db postgresql://…")
     if not args.keep:
-        seconds = build(engine, args.records, args.points)
-        print(f"built {args.records:,} records at {args.points:,} help points in {WARDS} wards "
-              f"in {seconds:.0f} s", flush=True)
+        rows, summaries = build(engine, args.records, args.points)
+        print(f"built {args.records:,} records at {args.points:,} help points in {WARDS} wards: "
+              f"report rows in {rows:.0f} s, summaries (fill) and VACUUM ANALYZE in "
+              f"{summaries:.0f} s", flush=True)
+    with engine.connect() as connection:  # what the reports read: it stops growing with the
+        # records once every point has a row on every day (2,000 × 365)
+        sizes = {table.name: connection.exec_driver_sql(
+            f"SELECT count(*) FROM {table.name}").scalar() for table in SUMMARY_TABLES}
+    print("summary rows: " + ", ".join(f"{name} {n:,}" for name, n in sizes.items()), flush=True)
     times = measure(engine, args.repeat)
     print(f"{args.records:,} records, median of {args.repeat}:")
     for name, runs in times.items():

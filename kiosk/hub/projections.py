@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 import orjson
 from sqlalchemy import Connection, Integer, SmallInteger, UniqueConstraint, select
 
+from kiosk.hub import summaries
 from kiosk.hub.schema import (REPORT_OUTCOMES, devices, records, report_help_requests,
                               report_lesson_runs, report_services, report_sessions)
 from kiosk.reporting.figures import local_day
@@ -28,8 +29,10 @@ CHUNK = 2000
 TEXT_LIMIT = 40
 
 
-def project(connection: Connection, entries: Iterable[dict], points: Mapping[str, str]) -> None:
-    """Write the report rows of ``entries`` in the caller's transaction.
+def project(connection: Connection, entries: Iterable[dict], points: Mapping[str, str], *,
+            summarise: bool = True) -> None:
+    """Write the report rows of ``entries`` in the caller's transaction, and (``summarise``)
+    move the report summaries by what they change (``kiosk.hub.summaries``).
 
     Each entry is ``{"record_type", "record_id", "device_id", "revision", "received_at",
     "record"}`` (the record as a dict); ``points`` gives each device's help point (missing: "").
@@ -41,16 +44,22 @@ def project(connection: Connection, entries: Iterable[dict], points: Mapping[str
         build = _BUILDERS.get(entry["record_type"])
         if build is not None:
             rows[entry["record_type"]].append(build(entry, cleaned.get(entry["device_id"], "")))
+    ids = {kind: [row[0][0] if kind == "assistance_session" else row[0] for row in found]
+           for kind, found in rows.items() if found}
+    before = summaries.contributions(connection, ids) if summarise else None
     statements = _statements(connection.dialect.name)
     for kind in ("lesson_run", "help_request"):
         if rows[kind]:
             _write(connection, statements, kind, rows[kind])
     if rows["assistance_session"]:
         _project_sessions(connection, rows["assistance_session"], statements)
+    if summarise:
+        summaries.apply(connection, before, summaries.contributions(connection, ids))
 
 
-def backfill(connection: Connection) -> None:
-    """Project every record already stored (the migration that adds the tables calls this).
+def backfill(connection: Connection, *, summarise: bool = False) -> None:
+    """Project every record already stored (the migration that adds the tables calls this,
+    before the summaries exist: ``summaries.fill`` counts them once the rows are in).
     Reads the records as a stream, ``CHUNK`` at a time."""
     points = dict(connection.execute(select(devices.c.device_id, devices.c.point)).all())
     query = select(records.c.record_type, records.c.record_id, records.c.device_id,
@@ -65,7 +74,7 @@ def backfill(connection: Connection) -> None:
             except orjson.JSONDecodeError:
                 continue
             entries.append({**row, "record": record if isinstance(record, dict) else {}})
-        project(connection, entries, points)
+        project(connection, entries, points, summarise=summarise)
 
 
 def session_services(record: Mapping) -> list[dict]:

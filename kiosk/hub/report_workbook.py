@@ -3,15 +3,17 @@
 Two sheets: "Tổng hợp" (title, period, help point, then every summary table of
 ``report_layout.summary_sections`` with bold headers, percentages and dates as Excel formats,
 and charts of services by app and of activity by day) and "Chi tiết" (one line per session,
-header frozen). XlsxWriter's ``constant_memory`` mode sends each row to disk as soon as the next
-begins, so a ward's year of sessions never sits in memory; it writes them in about half the
-CPU time of openpyxl's write-only mode (``benchmarks/export_xlsx.py``). No cell is a formula: every
-text is ``safe_text`` and written with ``write_string``, and the workbook is told never to turn
-a string into a formula, a number or a link.
+header frozen). XlsxWriter makes the workbook (in about half the CPU time of openpyxl's
+write-only mode, ``benchmarks/export_xlsx.py``); the session lines, most of a ward's year, are
+streamed into it as XML by ``kiosk.hub.xlsx_rows`` (a few times faster than XlsxWriter's cell by
+cell path), so a year of sessions never sits in memory. No cell is a formula: every text is
+``safe_text``, written as a string (``write_string``, or an inline string in the lines), and the
+workbook is told never to turn a string into a formula, a number or a link.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from typing import Iterable
 
@@ -19,6 +21,7 @@ import xlsxwriter
 
 from kiosk.hub.report_layout import (Percent, heading, row_header, row_values, safe_text,
                                      summary_sections)
+from kiosk.hub.xlsx_rows import RowXml, stream_rows
 from kiosk.reporting.figures import report_label
 
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
@@ -31,12 +34,16 @@ STYLES = {"title": {"bold": True, "font_size": 15}, "section": {"bold": True, "f
 SUMMARY_WIDTHS = [34] + [14] * 13
 ROW_WIDTHS = [12, 26, 12, 10, 18, 15, 12, 10] + [34] * 7
 CHART_SIZE = {"width": 605, "height": 283}  # 16 cm × 7.5 cm
+DETAILS_MEMBER = "xl/worksheets/sheet2.xml"  # the second sheet XlsxWriter makes
 
 
 def write_workbook(report: dict, rows: Iterable[dict], out, language: str = "vi") -> int:
     """Write the workbook to ``out`` (a path or a binary stream); returns the session lines.
-    Memory stays bounded whatever the number of ``rows``."""
-    workbook = xlsxwriter.Workbook(out if hasattr(out, "write") else str(out), OPTIONS)
+    Memory stays bounded whatever the number of ``rows``: XlsxWriter makes the workbook with the
+    lines' header only, in memory (it is small), and ``xlsx_rows.stream_rows`` adds the lines
+    as it copies it to ``out``."""
+    frame = io.BytesIO()
+    workbook = xlsxwriter.Workbook(frame, OPTIONS)
     styles = {name: workbook.add_format(style) for name, style in STYLES.items()}
     summary = workbook.add_worksheet(report_label("totals", language))
     _widths(summary, SUMMARY_WIDTHS)
@@ -45,11 +52,18 @@ def write_workbook(report: dict, rows: Iterable[dict], out, language: str = "vi"
     _widths(details, ROW_WIDTHS)
     details.freeze_panes(1, 0)
     _write_row(details, styles, 0, row_header(language), styles["header"])
-    written = 0
-    for written, row in enumerate(rows, start=1):
-        _write_row(details, styles, written, row_values(row, language))
+    xml = RowXml(styles["date"]._get_xf_index(), styles["datetime"]._get_xf_index())
     workbook.close()
-    return written
+    frame.seek(0)
+    written = [0]
+
+    def lines():
+        for number, row in enumerate(rows, start=1):
+            written[0] = number
+            yield xml.row(number, row_values(row, language))
+
+    stream_rows(frame, DETAILS_MEMBER, lines(), out)
+    return written[0]
 
 
 def _write_summary(workbook, sheet, styles: dict, report: dict, language: str) -> None:

@@ -183,3 +183,81 @@ help_points = Table(
     Column("created_at", String(40), nullable=False),
 )
 Index("help_points_by_ward", help_points.c.ward)
+
+# Report summaries (since 0005, kiosk.hub.summaries): one wide row of counts per (day, help point)
+# and per (month, help point), kept by the ingest path in the same transaction as the records, so
+# a city's year is a sum over ~2,000 points × 12 months of rows, not over 20 M records. A value
+# outside these frozen lists (from a newer kiosk) is counted in ``report_summary_extras`` instead
+# of being lost. Like ``REPORT_OUTCOMES`` the lists are written out: a new value needs a migration
+# (tests check they agree with kiosk.core.journal).
+SUMMARY_FIELDS = {
+    "age_band": ("<18", "18-39", "40-59", "60-74", "75+"),
+    "gender": ("female", "male", "other"),
+    "disability": ("none", "vision", "hearing", "mobility", "other"),
+    "satisfaction": ("good", "ok", "bad"),
+}
+SUMMARY_SERVICES = ("vneid", "dichvucong", "vssid", "etax", "ihanoi", "safety", "bank", "hocvuso",
+                    "other")
+SUMMARY_REASONS = ("no_smartphone", "phone_not_own_name", "otp_not_received", "service_down",
+                   "other")
+SUMMARY_APP_COLUMNS = ("services", *REPORT_OUTCOMES)
+_SLUGS = {"<18": "lt18", "18-39": "18_39", "40-59": "40_59", "60-74": "60_74", "75+": "75plus"}
+
+
+def summary_column(field: str, value: str | None, service: str | None = None) -> str | None:
+    """The summary column that counts ``value`` of ``field`` (a session field, ``None``: not
+    given; ``"reason"``; or ``"app"`` with ``value`` one of ``SUMMARY_APP_COLUMNS`` of
+    ``service``), or ``None`` for a value outside the frozen lists (counted as an extra)."""
+    if field == "app":
+        known = service in SUMMARY_SERVICES and value in SUMMARY_APP_COLUMNS
+        return f"app_{service}_{value}" if known else None
+    if field == "reason":
+        return f"reason_{value}" if value in SUMMARY_REASONS else None
+    if value is None:
+        return f"{field}_null"
+    return f"{field}_{_SLUGS.get(value, value)}" if value in SUMMARY_FIELDS[field] else None
+
+
+SUMMARY_COUNTS = (
+    "sessions", "lesson_runs", "lesson_completions", "help_requests",
+    *(summary_column(field, value) for field, values in SUMMARY_FIELDS.items()
+      for value in (*values, None)),
+    *(summary_column("reason", reason) for reason in SUMMARY_REASONS),
+    *(summary_column("app", column, service) for service in SUMMARY_SERVICES
+      for column in SUMMARY_APP_COLUMNS),
+)
+
+
+def _summary_table(name: str, period: str, length: int) -> Table:
+    """A summary table keyed by (``period``, point), a count column per ``SUMMARY_COUNTS``."""
+    table = Table(
+        name, metadata,
+        Column(period, String(length), nullable=False),
+        Column("point", Text, nullable=False),
+        *(Column(count, Integer, nullable=False) for count in SUMMARY_COUNTS),
+        PrimaryKeyConstraint(period, "point", name=f"{name}_pk"),
+        sqlite_with_rowid=False,
+    )
+    Index(f"{name}_by_point", table.c.point, table.c[period])
+    return table
+
+
+report_summary_days = _summary_table("report_summary_days", "day", 10)
+# the days' activity (sessions and lesson runs per day) read from the index alone
+Index("report_summary_days_activity", report_summary_days.c.day, report_summary_days.c.point,
+      report_summary_days.c.sessions, report_summary_days.c.lesson_runs)
+report_summary_months = _summary_table("report_summary_months", "month", 7)
+
+# ``field`` is a session field, "reason", or "app.<column>" with ``value`` the service
+report_summary_extras = Table(
+    "report_summary_extras", metadata,
+    Column("day", String(10), nullable=False),
+    Column("point", Text, nullable=False),
+    Column("field", String(60), nullable=False),
+    Column("value", String(100), nullable=False),
+    Column("n", Integer, nullable=False),
+    PrimaryKeyConstraint("day", "point", "field", "value", name="report_summary_extras_pk"),
+    sqlite_with_rowid=False,
+)
+
+SUMMARY_TABLES = (report_summary_days, report_summary_months, report_summary_extras)

@@ -1,8 +1,8 @@
 """The city page: every ward side by side, for city staff only.
 
-Each ward's column of numbers is that ward's ``ward_report`` (the one query layer, DESIGN.md
-lesson 12), so a ward's row here is the same as its own dashboard shows its staff; the last row
-is the whole city's report. Only aggregates are shown.
+Each ward's column of numbers comes from ``reports.city_figures`` (the one query layer, DESIGN.md
+lesson 12: the same summaries and figures as that ward's own ``ward_report``), read for every ward
+at once; the last row is the whole city's. Only aggregates are shown.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from sqlalchemy import Engine
 
 from kiosk.hub.dashboard.render import t
 from kiosk.hub.dashboard.report_view import SATISFACTION_TARGET
-from kiosk.hub.reports import ward_report
-from kiosk.hub.wards import list_wards
+from kiosk.hub.reports import city_figures
 from kiosk.core.journal import SERVICES, UNSOLVED_REASONS
 from kiosk.reporting.figures import value_label
 
@@ -27,33 +26,27 @@ def city_comparison(engine: Engine, *, start: date, end: date) -> dict:
     ``{"wards": {NAME: row}, "city": row}``; a row is ``{"points", "people_helped",
     "elderly_helped", "elderly_share", "services", "dossiers", "not_solved",
     "satisfaction_rate", "last_sync_at", "services_by_app", "unsolved_by_reason"}``.
+    One read of the report summaries for every ward at once (``reports.city_figures``).
     Read-only."""
-    wards = list_wards(engine)
     with engine.connect() as connection:
-        rows = {ward["name"]: _row(ward_report(connection, start=start, end=end, point=None,
-                                               ward=ward["name"]))
-                for ward in wards}
-        city = _row(ward_report(connection, start=start, end=end, point=None))
-    return {"wards": rows, "city": city}
+        found = city_figures(connection, start=start, end=end)
+    return {"wards": {name: _row(entry) for name, entry in found["wards"].items()},
+            "city": _row(found["city"])}
 
 
-def _row(report: dict) -> dict:
-    totals = report["totals"]
-    people = totals.get("people_helped") or 0
-    elderly = totals.get("elderly_helped") or 0
-    by_app = report.get("by_app") or {}
-    return {"points": len(report.get("points") or []), "people_helped": people,
+def _row(entry: dict) -> dict:
+    totals = entry["totals"]
+    people, elderly = totals["people_helped"], totals["elderly_helped"]
+    by_app = entry["by_app"]
+    return {"points": len(entry["points"]), "people_helped": people,
             "elderly_helped": elderly, "elderly_share": elderly / people if people else None,
-            "services": totals.get("services"),
-            "dossiers": sum((counts.get("dossier_submitted") or 0) for counts in by_app.values()),
-            "not_solved": totals.get("not_solved"),
-            "satisfaction_rate": totals.get("satisfaction_rate"),
-            "last_sync_at": max((p.get("last_sync_at") for p in
-                                 (report.get("by_point") or {}).values()
-                                 if p.get("last_sync_at")), default=None),
-            "services_by_app": {app: counts.get("services") or 0
-                                for app, counts in by_app.items()},
-            "unsolved_by_reason": dict(report.get("unsolved_by_reason") or {})}
+            "services": totals["services"],
+            "dossiers": sum(counts["dossier_submitted"] for counts in by_app.values()),
+            "not_solved": totals["not_solved"],
+            "satisfaction_rate": totals["satisfaction_rate"],
+            "last_sync_at": entry["last_sync_at"],
+            "services_by_app": {app: counts["services"] for app, counts in by_app.items()},
+            "unsolved_by_reason": dict(entry["unsolved_by_reason"])}
 
 
 def city_values(comparison: dict, *, start: date, end: date, lang: str) -> dict:
