@@ -15,6 +15,7 @@ from kiosk.guide import layout as pl
 from kiosk.cli import main
 from kiosk.guide.handout import handout_document, handout_pages, write_handout
 from kiosk.lessons import mockscreen
+from kiosk.lessons.phone import text as phone_text
 from kiosk.lessons.library import load_library
 from kiosk.lessons.model import tr
 
@@ -132,13 +133,13 @@ def smallest_phone_text_pt(library) -> float:
     """The smallest text the mock-screen renderer draws in any step of any lesson, in printed
     points once its picture is placed in the guide."""
     sizes = []
-    original = mockscreen._font
+    original = phone_text._font
 
     def recording(size_px, bold):
         sizes.append(size_px)
         return original(size_px, bold)
     smallest = float("inf")
-    mockscreen._font = recording
+    phone_text._font = recording
     try:
         for lesson in library.lessons:
             for language in LANGUAGES:
@@ -152,7 +153,7 @@ def smallest_phone_text_pt(library) -> float:
                     points_per_px = ho.PICTURE_H / image.height
                     smallest = min(smallest, min(sizes) * points_per_px)
     finally:
-        mockscreen._font = original
+        phone_text._font = original
     return smallest
 
 

@@ -10,7 +10,7 @@ from PIL import Image
 from kiosk.lessons import mockscreen
 from kiosk.lessons.library import load_library
 from kiosk.lessons.mockscreen import HIGHLIGHT, cached_render, render_screen
-from kiosk.lessons.validation import ELEMENT_TEXTS
+from kiosk.lessons.schema import ELEMENT_TYPES as ELEMENT_TEXTS
 
 ORANGE = (0xFF, 0x6D, 0x00)
 
@@ -234,3 +234,41 @@ def test_practice_picture_has_no_highlight_but_the_same_box(tmp_path):
     path_plain, _ = cached_render(tmp_path, step.screen, language="vi", app_color=color,
                                   target=step.target, highlight=False)
     assert path_marked != path_plain
+
+
+def test_element_boxes_give_every_visible_id_in_picture_pixels():
+    scr = screen(*ELEMENTS[:8], ELEMENTS[-1])
+    boxes = mockscreen.element_boxes(scr, language="vi", scale=1.0)
+    assert {"head", "pw", "phone", "login", "activate", "forgot", "wallet", "home", "alerts",
+            "me"} == set(boxes)                  # "services" is below the fold, out of view
+    for ident, (left, top, right, bottom) in boxes.items():
+        assert 0 <= left < right <= 360 and 0 <= top < bottom <= 740, ident
+    for ident in ("login", "pw", "alerts"):               # the same box the render reports
+        assert boxes[ident] == render(scr, target=ident)[1]
+    for ident in ("wallet", "services"):                  # a target far down scrolls into view
+        scrolled = mockscreen.element_boxes(scr, language="vi", scale=1.0, target=ident)
+        assert scrolled[ident] == render(scr, target=ident)[1]
+
+
+def test_element_boxes_follow_scale_and_the_targets_scroll():
+    scr = screen(*ELEMENTS[:8])
+    small = mockscreen.element_boxes(scr, language="en", scale=1.0)
+    big = mockscreen.element_boxes(scr, language="en", scale=2.0)
+    assert set(small) == set(big)
+    assert all(abs(b - 2 * s) <= 2 for k in small for s, b in zip(small[k], big[k]))
+    long = screen(*[{"type": "text", "text": t(f"Dòng {i}", f"Line {i}")} for i in range(30)],
+                  {"type": "button", "id": "last", "label": t("Cuối", "Last")})
+    assert "last" not in mockscreen.element_boxes(long, language="vi", scale=1.0)
+    scrolled = mockscreen.element_boxes(long, language="vi", scale=1.0, target="last")
+    assert scrolled["last"] == render(long, target="last")[1]
+
+
+def test_a_click_inside_a_box_finds_that_element():
+    """What the studio does: the box holding the clicked pixel names the tap target."""
+    scr = screen(*ELEMENTS[:6])
+    boxes = mockscreen.element_boxes(scr, language="vi", scale=1.5)
+    left, top, right, bottom = boxes["login"]
+    click = ((left + right) // 2, (top + bottom) // 2)
+    hits = [k for k, (x0, y0, x1, y1) in boxes.items()
+            if x0 <= click[0] < x1 and y0 <= click[1] < y1]
+    assert hits == ["login"]

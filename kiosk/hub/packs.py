@@ -17,7 +17,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.keys import HubKeys
@@ -46,29 +46,50 @@ def publish(engine: Engine, keys: HubKeys, packs_dir: Path, source: Path) -> dic
         raise PublishError("the lessons have problems, nothing was published:\n"
                            + (f"{links}.\n" if links else "")
                            + "\n".join(str(p) for p in problems))
-    packs_dir.mkdir(parents=True, exist_ok=True)
     with write_transaction(engine) as connection:  # one publisher at a time picks the number
-        version = connection.execute(
-            select(func.coalesce(func.max(lesson_packs.c.version), 0))).scalar_one() + 1
-        final = packs_dir / f"lessons-{version}.zip"
-        size, sha256 = _write_pack(final, source, version, keys)
-        row = {"version": version, "file_name": final.name, "sha256": sha256, "size": size,
-               "lessons": checked, "published_at": now_iso()}
-        connection.execute(lesson_packs.insert().values(**row, data=final.read_bytes()))
-    return row
+        return publish_members(connection, keys, packs_dir, *folder_members(source))
 
 
-def _write_pack(final: Path, source: Path, version: int, keys: HubKeys) -> tuple[int, str]:
+def folder_members(source: Path) -> tuple[list[str], dict[str, bytes]]:
+    """The lesson ids under ``source`` and the pack members (name → bytes) holding them."""
     folders = lesson_folders(source)
     members = {}
     for folder in folders:
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = f"{LESSONS_ROOT}/{folder.name}/{file.relative_to(folder).as_posix()}"
             members[name] = file.read_bytes()
+    return [folder.name for folder in folders], members
+
+
+def publish_members(connection: Connection, keys: HubKeys, packs_dir: Path,
+                    lesson_ids: list[str], members: dict[str, bytes]) -> dict:
+    """Sign and record a pack of already validated lessons (``members``: name under
+    ``lessons/ID/`` → bytes) as the next pack, inside the caller's write transaction.
+
+    Returns the pack's row, as ``publish`` does. Raises ``OSError`` if ``packs_dir`` cannot be
+    written (then roll the transaction back: nothing is recorded)."""
+    packs_dir.mkdir(parents=True, exist_ok=True)
+    version = connection.execute(
+        select(func.coalesce(func.max(lesson_packs.c.version), 0))).scalar_one() + 1
+    final = packs_dir / f"lessons-{version}.zip"
+    size, sha256 = _write_members(final, lesson_ids, members, version, keys)
+    row = {"version": version, "file_name": final.name, "sha256": sha256, "size": size,
+           "lessons": len(lesson_ids), "published_at": now_iso()}
+    connection.execute(lesson_packs.insert().values(**row, data=final.read_bytes()))
+    return row
+
+
+def _write_pack(final: Path, source: Path, version: int, keys: HubKeys) -> tuple[int, str]:
+    """Write the pack of the lessons under ``source`` to ``final``: ``(size, SHA-256)``."""
+    return _write_members(final, *folder_members(source), version, keys)
+
+
+def _write_members(final: Path, lesson_ids: list[str], members: dict[str, bytes], version: int,
+                   keys: HubKeys) -> tuple[int, str]:
     manifest = json.dumps({
         "format": FORMAT, "format_version": FORMAT_VERSION, "version": version,
         "hub_id": keys.hub_id, "created_at": now_iso(),
-        "lessons": [folder.name for folder in folders],
+        "lessons": lesson_ids,
         "files": {name: file_digest(data) for name, data in members.items()},
     }, ensure_ascii=False, indent=1).encode("utf-8")
     temporary = final.with_suffix(".tmp")

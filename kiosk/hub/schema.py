@@ -261,3 +261,48 @@ report_summary_extras = Table(
 )
 
 SUMMARY_TABLES = (report_summary_days, report_summary_months, report_summary_extras)
+
+
+# The lesson studio (since 0006): the hub's own lessons and its edits of bundled ones. A row holds
+# the lesson being edited (``draft``, lesson.json as JSON text) and ``revision``, raised by every
+# save: a save names the revision it started from and fails if another was saved since.
+studio_lessons = Table(
+    "studio_lessons", metadata,
+    Column("lesson_id", String(100), primary_key=True),
+    Column("origin", String(20), nullable=False),  # "bundled" (edit of a packaged one) or "hub"
+    Column("draft", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+# Every published version of a studio lesson, kept for history, comparison and rollback.
+studio_versions = Table(
+    "studio_versions", metadata,
+    Column("lesson_id", String(100), ForeignKey("studio_lessons.lesson_id"), nullable=False),
+    Column("number", Integer, nullable=False),      # 1, 2, 3… for each lesson
+    Column("version", String(40), nullable=False),  # the lesson's own version, e.g. "2.1"
+    Column("lesson", Text, nullable=False),
+    Column("published_by", String(200), nullable=False),
+    Column("published_at", String(40), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("pack_version", Integer),                # the lesson pack that carried it
+    PrimaryKeyConstraint("lesson_id", "number"),
+    UniqueConstraint("lesson_id", "version", name="studio_versions_version"),
+)
+
+# Pictures uploaded for lesson steps, content-addressed: a step's ``image`` names
+# ``images/SHA256.png`` (or ``.jpg``), so one picture is stored once whichever lessons use it.
+studio_pictures = Table(
+    "studio_pictures", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("extension", String(8), nullable=False),  # "png" or "jpg"
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("uploaded_by", String(200), nullable=False),
+    Column("uploaded_at", String(40), nullable=False),
+)

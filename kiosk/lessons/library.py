@@ -11,6 +11,7 @@ from kiosk.lessons import BUNDLED_DIR
 from kiosk.lessons.model import App, Lesson, lesson_from_document
 from kiosk.lessons.upgrade import UnknownFormat, upgrade
 from kiosk.lessons.validation import Problem, check_document
+from kiosk.lessons.versions import is_newer
 
 LESSON_FILE = "lesson.json"
 APPS_FILE = "apps.json"
@@ -75,8 +76,10 @@ def load_lesson(folder: Path, apps: set[str]) -> tuple[Lesson | None, list[Probl
 def load_library(*folders: Path) -> Library:
     """Load every lesson under ``folders`` (default: the bundled lessons).
 
-    A lesson id found in a later folder replaces the same id from an earlier one, so an installed
-    pack overrides the bundled lessons. Never raises for a broken lesson: see ``Library.problems``.
+    A lesson id found in a later folder replaces the same id from an earlier one unless its
+    version is lower: an installed pack overrides the bundled lessons, but a package upgrade that
+    brings a newer version of a lesson than the hub's edit shows the newer one. Never raises for
+    a broken lesson: see ``Library.problems``.
     """
     library = Library(apps=load_apps())
     by_id: dict[str, Lesson] = {}
@@ -86,7 +89,8 @@ def load_library(*folders: Path) -> Library:
         for folder in lesson_folders(root):
             lesson, problems = load_lesson(folder, set(library.apps))
             library.problems.extend(problems)
-            if lesson:
+            if lesson and not is_newer(getattr(by_id.get(lesson.id), "version", ""),
+                                       lesson.version):
                 by_id[lesson.id] = lesson
     order = {app_id: app.order for app_id, app in library.apps.items()}
     library.lessons = sorted(by_id.values(), key=lambda l: (order.get(l.app, 99), l.id))

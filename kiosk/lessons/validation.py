@@ -1,43 +1,41 @@
-"""Checking a lesson document, reporting every problem with its file, step and field."""
+"""Checking a lesson document, reporting every problem with its file, step, field and path.
+
+The structure comes from the one lesson schema (``schema.py``, through ``jsonschema``); this module
+adds what a schema cannot say: the id matches the folder, dates are real days and not in the
+future, source ids are unique and cited ones exist, a step's target is on its screen, its picture
+exists, and a verified link is on the allow-list of official domains.
+"""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+
 from kiosk.lessons.official_links import official_link_problem
+from kiosk.lessons.schema import (DATE_PATTERN, LINK_URL_PATTERN, MAX_STEPS, lesson_schema,
+                                  resolve)
 
 LANGUAGES = ("vi", "en")
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
-MAX_STEPS = 20
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SOURCE_FIELDS = {"id", "title", "publisher", "url", "checked_on", "note"}
+__all__ = ["LANGUAGES", "MAX_STEPS", "Problem", "check_document", "link_policy_summary",
+           "path_text"]
 
-# For each mock-screen element type: its required and optional text fields, and other fields.
-ELEMENT_TEXTS = {
-    "heading": ({"text"}, set()),
-    "text": ({"text"}, set()),
-    "field": ({"label"}, {"value"}),
-    "button": ({"label"}, set()),
-    "link": ({"label"}, set()),
-    "menu": (set(), set()),
-    "grid": (set(), set()),
-    "tabs": (set(), set()),
-    "code": (set(), set()),
-    "message": ({"sender", "text"}, set()),
-    "card": ({"title"}, set()),
-    "toggle": ({"label"}, set()),
-    "photo": ({"label"}, set()),
-    "alert": ({"text"}, set()),
-}
-ELEMENT_OTHER = {"type", "id", "items", "secret", "style", "digits", "filled", "lines", "on", "tone"}
-NEEDS_ID = {"button", "link", "toggle"}
-HAS_ITEMS = {"menu", "grid", "tabs"}
+
+def path_text(parts) -> str:
+    """A JSON location as people read it: ``["steps", 2, "target"]`` → ``steps[2].target``."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong: ``step`` counts from 1 (``None``: the lesson itself), ``field`` is
+    relative to the step; ``path`` is the full location in the document (indices from 0)."""
     file: str
     step: int | None
     field: str
@@ -46,6 +44,15 @@ class Problem:
     def __str__(self) -> str:
         where = f"step {self.step}: " if self.step is not None else ""
         return f"{self.file}: {where}{self.field}: {self.message}"
+
+    @property
+    def path(self) -> str:
+        """E.g. ``steps[2].screen.elements[1].label.en``; empty for the file as a whole."""
+        inside = "" if self.field.startswith("(") else self.field
+        if self.step is None:
+            return inside
+        step = f"steps[{self.step - 1}]"
+        return f"{step}{'' if not inside else ('' if inside[0] == '[' else '.')}{inside}"
 
     @property
     def breaks_link_policy(self) -> bool:
@@ -62,265 +69,147 @@ def link_policy_summary(problems: list[Problem]) -> str | None:
             "domains: a look-alike address must never reach a resident")
 
 
-class _Checker:
-    """Collects problems for one document; ``step`` is set while a step is being checked."""
-
-    def __init__(self, file: str, folder: Path, apps: set[str], today: date):
-        self.file, self.folder, self.apps, self.today = file, folder, apps, today
-        self.step: int | None = None
-        self.problems: list[Problem] = []
-        self.source_ids: set[str] = set()
-
-    def report(self, field: str, message: str) -> None:
-        self.problems.append(Problem(self.file, self.step, field, message))
-
-    def text(self, value, field: str, required: bool = True) -> None:
-        if value is None:
-            if required:
-                self.report(field, "missing")
-            return
-        if not isinstance(value, dict):
-            self.report(field, 'must be a text like {"vi": "...", "en": "..."}')
-            return
-        for language in LANGUAGES:
-            if not isinstance(value.get(language), str) or not value[language].strip():
-                self.report(f"{field}.{language}", "missing or empty")
-        for extra in set(value) - set(LANGUAGES):
-            self.report(f"{field}.{extra}", "unknown language")
-
-    def texts(self, value, field: str, required: bool = True) -> None:
-        if value is None and not required:
-            return
-        if not isinstance(value, list) or (required and not value):
-            self.report(field, "must be a non-empty list of texts")
-            return
-        for i, item in enumerate(value):
-            self.text(item, f"{field}[{i}]")
-
-    def pairs(self, value, field: str, keys: tuple[str, str]) -> None:
-        if value is None:
-            return
-        if not isinstance(value, list):
-            self.report(field, "must be a list")
-            return
-        for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                self.report(f"{field}[{i}]", "must be an object")
-                continue
-            for key in keys:
-                self.text(item.get(key), f"{field}[{i}].{key}")
-
-    def plain(self, value, field: str, required: bool = True) -> None:
-        """A plain (one-language) non-empty string, such as a source's title."""
-        if value is None and not required:
-            return
-        if not isinstance(value, str) or not value.strip():
-            self.report(field, "missing or empty" if value is None else "must be a non-empty text")
-
-    def iso_date(self, value, field: str) -> None:
-        """An ISO date (YYYY-MM-DD) that is a real day and not in the future."""
-        if value is None:
-            self.report(field, "missing: the date this was last checked, as YYYY-MM-DD")
-            return
-        day = None
-        if isinstance(value, str) and DATE_PATTERN.match(value):
-            try:
-                day = date.fromisoformat(value)
-            except ValueError:
-                pass
-        if day is None:
-            self.report(field, f"must be a date written YYYY-MM-DD, not {value!r}")
-        elif day > self.today:
-            self.report(field, f"{value} is in the future")
+@lru_cache(maxsize=8)
+def _validator(apps: tuple[str, ...]) -> Draft202012Validator:
+    return Draft202012Validator(lesson_schema(apps))
 
 
-def check_document(doc, file: str, folder: Path, apps: set[str], *,
-                   today: date | None = None) -> list[Problem]:
+def _explain(error) -> list[tuple[list, str]]:
+    """A schema error as (location, plain-words message) pairs, using the schema's messages."""
+    where, schema = list(error.absolute_path), error.schema
+    if error.validator == "required":
+        properties = schema.get("properties", {})
+        return [(where + [name], resolve(properties.get(name, {})).get("x-missing", "missing"))
+                for name in error.validator_value if name not in error.instance]
+    if error.validator == "additionalProperties":
+        extra = schema.get("x-extra", "unknown field")
+        return [(where + [name], extra.format(name=name)) for name in error.instance
+                if name not in schema.get("properties", {})]
+    message = schema.get("x-message") or error.message
+    if "{value" in message:
+        message = message.format(value=error.instance)
+    return [(where, message)]
+
+
+class _Report:
+    """Problems of one document, at most one per location (the first found is the clearest)."""
+
+    def __init__(self, file: str):
+        self.file, self.problems, self._seen = file, [], set()
+
+    def add(self, where: list, message: str) -> None:
+        if where and where[0] == "steps" and len(where) > 1 and isinstance(where[1], int):
+            step, field = where[1] + 1, path_text(where[2:]) or "(step)"
+        else:
+            step, field = None, path_text(where) or "(file)"
+        if (step, field) not in self._seen:
+            self._seen.add((step, field))
+            self.problems.append(Problem(self.file, step, field, message))
+
+
+def check_document(doc, file: str, folder: Path | None, apps: set[str], *,
+                   today: date | None = None,
+                   has_picture: Callable[[str], bool] | None = None) -> list[Problem]:
     """Every problem in a lesson document (already upgraded to the current format).
 
-    ``today`` (default: the real date) is the day no ``checked_on`` may be after."""
-    check = _Checker(file, folder, apps, today or date.today())
+    ``folder`` (its name must be the lesson id) holds the step pictures, unless ``has_picture``
+    says which exist (the hub keeps them in its database); with neither, pictures are not
+    looked for. ``today`` (default: the real date) is the day no ``checked_on`` may be after."""
+    report = _Report(file)
+    for error in _validator(tuple(sorted(apps))).iter_errors(doc):
+        for where, message in _explain(error):
+            report.add(where, message)
     if not isinstance(doc, dict):
-        check.report("(file)", "must hold one JSON object")
-        return check.problems
-    _check_header(check, doc)
-    _check_sources(check, doc.get("sources"))
+        return report.problems
+    if has_picture is None and folder is not None:
+        has_picture = lambda name: (folder / name).is_file()
+    _check_id(report, doc.get("id"), folder)
+    _check_dates(report, doc, today or date.today())
+    source_ids = _check_source_ids(report, doc.get("sources"))
     steps = doc.get("steps")
-    if not isinstance(steps, list) or not 1 <= len(steps) <= MAX_STEPS:
-        check.report("steps", f"must be a list of 1 to {MAX_STEPS} steps")
-    else:
-        for number, step in enumerate(steps, start=1):
-            check.step = number
-            _check_step(check, step)
-        check.step = None
-    _check_links(check, doc.get("links"))
-    return check.problems
+    for index, step in enumerate(steps if isinstance(steps, list) else []):
+        if isinstance(step, dict):
+            _check_step(report, ["steps", index], step, source_ids, has_picture)
+    _check_links(report, doc.get("links"))
+    return report.problems
 
 
-def _check_header(check: _Checker, doc: dict) -> None:
-    lesson_id = doc.get("id")
-    if not isinstance(lesson_id, str) or not ID_PATTERN.match(lesson_id):
-        check.report("id", "must be lower-case letters, digits and '-'")
-    elif lesson_id != check.folder.name:
-        check.report("id", f"must match the folder name '{check.folder.name}'")
-    if not isinstance(doc.get("version"), str) or not doc["version"].strip():
-        check.report("version", 'must be a version string such as "1.0"')
-    if doc.get("app") not in check.apps:
-        check.report("app", f"must be one of: {', '.join(sorted(check.apps))}")
-    check.text(doc.get("title"), "title")
-    check.text(doc.get("purpose"), "purpose")
-    minutes = doc.get("minutes")
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
-        check.report("minutes", "must be a whole number of minutes from 1 to 120")
-    check.texts(doc.get("needs"), "needs")
-    check.pairs(doc.get("problems"), "problems", ("problem", "solution"))
-    check.pairs(doc.get("elsewhere"), "elsewhere", ("need", "where"))
-    check.iso_date(doc.get("checked_on"), "checked_on")
-    known = {"format", "id", "version", "app", "title", "purpose", "minutes", "needs", "steps",
-             "problems", "elsewhere", "links", "sources", "checked_on"}
-    for extra in sorted(set(doc) - known):
-        check.report(extra, "unknown field")
+def _check_id(report: _Report, lesson_id, folder: Path | None) -> None:
+    if folder is not None and isinstance(lesson_id, str) and lesson_id != folder.name:
+        report.add(["id"], f"must match the folder name '{folder.name}'")
 
 
-def _check_step(check: _Checker, step) -> None:
-    if not isinstance(step, dict):
-        check.report("(step)", "must be an object")
-        return
-    check.text(step.get("instruction"), "instruction")
-    for optional in ("detail", "tip", "warning"):
-        check.text(step.get(optional), optional, required=False)
-    known = {"instruction", "detail", "tip", "warning", "screen", "image", "target", "sources"}
-    for extra in sorted(set(step) - known):
-        check.report(extra, "unknown field")
-    _check_step_sources(check, step.get("sources"))
+def _check_dates(report: _Report, doc: dict, today: date) -> None:
+    """Dates written YYYY-MM-DD must be real days, not after ``today``."""
+    places = [(["checked_on"], doc.get("checked_on"))]
+    sources = doc.get("sources")
+    for i, source in enumerate(sources if isinstance(sources, list) else []):
+        if isinstance(source, dict):
+            places.append((["sources", i, "checked_on"], source.get("checked_on")))
+    for where, value in places:
+        if not isinstance(value, str) or not re.match(DATE_PATTERN, value):
+            continue
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            report.add(where, f"must be a date written YYYY-MM-DD, not {value!r}")
+            continue
+        if day > today:
+            report.add(where, f"{value} is in the future")
+
+
+def _check_source_ids(report: _Report, sources) -> set[str]:
+    """The lesson's source ids; a repeated id is a problem."""
     ids: set[str] = set()
-    if "screen" in step:
-        if "image" in step:
-            check.report("image", "give either a screen or an image, not both")
-        ids = _check_screen(check, step["screen"])
-    if "image" in step:
-        image = step["image"]
-        if not isinstance(image, str) or not (check.folder / image).is_file():
-            check.report("image", f"no such picture in the lesson folder: {image!r}")
-    target = step.get("target")
-    if target is not None and target not in ids:
-        check.report("target", f"no element with id {target!r} on this step's screen")
-
-
-def _check_screen(check: _Checker, screen) -> set[str]:
-    """Check a mock screen; return the ids it defines."""
-    ids: set[str] = set()
-    if not isinstance(screen, dict):
-        check.report("screen", "must be an object")
-        return ids
-    check.text(screen.get("title"), "screen.title", required=False)
-    if "color" in screen and not COLOR_PATTERN.match(str(screen["color"])):
-        check.report("screen.color", "must be a colour like #1a73e8")
-    elements = screen.get("elements")
-    if not isinstance(elements, list) or not elements:
-        check.report("screen.elements", "must be a non-empty list")
-        return ids
-    for i, element in enumerate(elements):
-        ids |= _check_element(check, element, f"screen.elements[{i}]")
+    for i, source in enumerate(sources if isinstance(sources, list) else []):
+        source_id = source.get("id") if isinstance(source, dict) else None
+        if not isinstance(source_id, str):
+            continue
+        if source_id in ids:
+            report.add(["sources", i, "id"], f"{source_id!r} is used twice")
+        ids.add(source_id)
     return ids
 
 
-def _check_element(check: _Checker, element, field: str) -> set[str]:
-    if not isinstance(element, dict) or element.get("type") not in ELEMENT_TEXTS:
-        check.report(f"{field}.type", f"must be one of: {', '.join(ELEMENT_TEXTS)}")
-        return set()
-    kind = element["type"]
-    required, optional = ELEMENT_TEXTS[kind]
-    for name in required:
-        check.text(element.get(name), f"{field}.{name}")
-    for name in optional:
-        check.text(element.get(name), f"{field}.{name}", required=False)
-    for extra in sorted(set(element) - ELEMENT_OTHER - required - optional):
-        check.report(f"{field}.{extra}", f"unknown field for a {kind}")
-    ids = set()
-    if kind in NEEDS_ID and not element.get("id"):
-        check.report(f"{field}.id", f"a {kind} needs an id")
-    if element.get("id"):
-        ids.add(str(element["id"]))
-    if kind in HAS_ITEMS:
+def screen_ids(screen) -> set[str]:
+    """Every id a step's target may name on ``screen``: elements' and their items'."""
+    ids: set[str] = set()
+    elements = screen.get("elements") if isinstance(screen, dict) else None
+    for element in elements if isinstance(elements, list) else []:
+        if not isinstance(element, dict):
+            continue
+        if element.get("id"):
+            ids.add(str(element["id"]))
         items = element.get("items")
-        if not isinstance(items, list) or not items:
-            check.report(f"{field}.items", "must be a non-empty list")
-        else:
-            for j, item in enumerate(items):
-                if not isinstance(item, dict) or not item.get("id"):
-                    check.report(f"{field}.items[{j}].id", "missing")
-                    continue
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("id"):
                 ids.add(str(item["id"]))
-                check.text(item.get("label"), f"{field}.items[{j}].label")
-    if kind == "code":
-        digits = element.get("digits", 6)
-        if not isinstance(digits, int) or not 4 <= digits <= 8:
-            check.report(f"{field}.digits", "must be a whole number from 4 to 8")
-    if kind == "card":
-        check.texts(element.get("lines", []), f"{field}.lines", required=False)
     return ids
 
 
-def _check_links(check: _Checker, links) -> None:
-    if links is None:
-        return
-    if not isinstance(links, list):
-        check.report("links", "must be a list")
-        return
-    for i, link in enumerate(links):
-        field = f"links[{i}]"
-        if not isinstance(link, dict):
-            check.report(field, "must be an object")
+def _check_step(report: _Report, where: list, step: dict, source_ids: set[str],
+                has_picture) -> None:
+    if "screen" in step and "image" in step:
+        report.add(where + ["image"], "give either a screen or an image, not both")
+    image = step.get("image")
+    if isinstance(image, str) and has_picture is not None and not has_picture(image):
+        report.add(where + ["image"], f"no such picture in the lesson folder: {image!r}")
+    target = step.get("target")
+    if target is not None and target not in screen_ids(step.get("screen")):
+        report.add(where + ["target"], f"no element with id {target!r} on this step's screen")
+    cited = step.get("sources")
+    for i, source_id in enumerate(cited if isinstance(cited, list) else []):
+        if source_id not in source_ids:
+            report.add(where + ["sources", i],
+                       f"no source with id {source_id!r} in the lesson's sources")
+
+
+def _check_links(report: _Report, links) -> None:
+    """A link marked verified must be on the allow-list (its form is the schema's business)."""
+    for i, link in enumerate(links if isinstance(links, list) else []):
+        if not isinstance(link, dict) or link.get("verified") is not True:
             continue
-        if not link.get("id"):
-            check.report(f"{field}.id", "missing")
-        check.text(link.get("label"), f"{field}.label")
         url = link.get("url")
-        if not isinstance(url, str) or not re.match(r"^https://[^\s/]+\.[^\s]+$", url):
-            check.report(f"{field}.url", "must be a full https:// address")
-        elif link.get("verified") is True and (problem := official_link_problem(url)):
-            check.report(f"{field}.url", f"marked verified, but {problem}")
-        if not isinstance(link.get("verified"), bool):
-            check.report(f"{field}.verified", "must be true or false")
-
-
-def _check_sources(check: _Checker, sources) -> None:
-    """Format 2: at least one source; each with a unique id, title, publisher, URL and date."""
-    if not isinstance(sources, list) or not sources:
-        check.report("sources", "every lesson needs at least one source (title, publisher, URL, "
-                                "date checked) for the facts it teaches")
-        return
-    for i, source in enumerate(sources):
-        field = f"sources[{i}]"
-        if not isinstance(source, dict):
-            check.report(field, "must be an object")
-            continue
-        source_id = source.get("id")
-        if not isinstance(source_id, str) or not ID_PATTERN.match(source_id):
-            check.report(f"{field}.id", "must be lower-case letters, digits and '-'")
-        elif source_id in check.source_ids:
-            check.report(f"{field}.id", f"{source_id!r} is used twice")
-        else:
-            check.source_ids.add(source_id)
-        check.plain(source.get("title"), f"{field}.title")
-        check.plain(source.get("publisher"), f"{field}.publisher")
-        check.plain(source.get("note"), f"{field}.note", required=False)
-        url = source.get("url")
-        if not isinstance(url, str) or not re.match(r"^https?://[^\s/@]+\.[^\s/@]+(/\S*)?$", url):
-            check.report(f"{field}.url", "must be the full http(s):// address of the source")
-        check.iso_date(source.get("checked_on"), f"{field}.checked_on")
-        for extra in sorted(set(source) - SOURCE_FIELDS):
-            check.report(f"{field}.{extra}", "unknown field")
-
-
-def _check_step_sources(check: _Checker, ids) -> None:
-    """A step's optional ``sources``: ids of the lesson's sources (checked after them)."""
-    if ids is None:
-        return
-    if not isinstance(ids, list) or not ids:
-        check.report("sources", "must be a non-empty list of source ids")
-        return
-    for i, source_id in enumerate(ids):
-        if source_id not in check.source_ids:
-            check.report(f"sources[{i}]", f"no source with id {source_id!r} in the lesson's sources")
+        if isinstance(url, str) and re.match(LINK_URL_PATTERN, url) and \
+                (problem := official_link_problem(url)):
+            report.add(["links", i, "url"], f"marked verified, but {problem}")

@@ -153,7 +153,7 @@ def test_a_hub_at_0004_upgrades_in_place_with_its_summaries_counted(hub_engine):
         for table in SUMMARY_TABLES:
             connection.execute(text(f"DROP TABLE {table.name}"))
         connection.execute(text("UPDATE alembic_version SET version_num = '0004_wards'"))
-    assert migrations.upgrade(hub_engine) == "0005_report_summaries"
+    assert migrations.upgrade(hub_engine, to="0005_report_summaries") == "0005_report_summaries"
     with hub_engine.connect() as connection:
         assert _snapshot(connection) == kept and kept
 
