@@ -34,6 +34,25 @@ def kiosk(data_dir, *args) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
+def complete_lesson(page) -> None:
+    """Fill in what the kiosk's validator also asks of a lesson: its purpose, time, what to
+    bring, the day it was checked and one source; then save."""
+    page.fill("textarea[name='f:purpose.vi']", "Đăng nhập tài khoản định danh điện tử.")
+    page.fill("textarea[name='f:purpose.en']", "Sign in to your e-ID account.")
+    page.fill("input[name='f:minutes']", "5")
+    page.fill("textarea[name='f:needs.0.vi']", "Điện thoại đã cài VNeID")
+    page.fill("textarea[name='f:needs.0.en']", "A phone with VNeID installed")
+    page.fill("input[name='f:checked_on']", "2026-11-26")
+    save(page, "add:sources")
+    for field, value in (("id", "vneid-guide"), ("title", "Hướng dẫn sử dụng VNeID"),
+                         ("publisher", "Bộ Công an"), ("url", "https://vneid.gov.vn/"),
+                         ("checked_on", "2026-11-26")):
+        page.fill(f"input[name='f:sources.0.{field}']", value)
+    save(page)
+    assert page.locator("[data-k=problems]").get_attribute("data-v") == "0", \
+        page.locator("[data-k=problem]").all_inner_texts()
+
+
 def synced_lesson(data_dir, lesson_id: str) -> dict:
     """Sync once, then the lesson as the kiosk lists it (``kiosk lessons list --json``)."""
     synced = kiosk(data_dir, "sync", "--once", "--json")
@@ -54,6 +73,7 @@ def test_a_lesson_made_in_the_studio_reaches_a_kiosk(live_hub, browser, tmp_path
     assert enrolled.returncode == 0, enrolled.stderr
     page = sign_in(browser, live_hub.url, ADMIN)
     build_lesson(page, live_hub.url, "vneid-dang-nhap")
+    complete_lesson(page)
     with page.expect_navigation():
         page.click("form[action$='/publish'] button")
     first = synced_lesson(data_dir, "vneid-dang-nhap")

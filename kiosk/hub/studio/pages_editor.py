@@ -49,7 +49,7 @@ def editor_page(request: Request, web: Web, context: Context, studio: Studio, le
             problems.setdefault(pages_form.dotted(problem.path), []).append(_message(problem))
     apps = load_apps()
     steps = [s for s in lesson.get("steps") or []] if isinstance(lesson.get("steps"), list) else []
-    pictures = _pictures(lesson, steps, context.lang, _color(apps, lesson))
+    pictures = _pictures(lesson, steps, context.lang)
     return studio_page(
         request, web, context, "studio_editor.html.j2", lesson_id=lesson_id, lesson=lesson,
         revision=saved_revision if revision is None else revision, notice=notice,
@@ -71,7 +71,7 @@ def _color(apps: dict, lesson: dict) -> str:
     return app.color if app else pages_picture.DEFAULT_COLOR
 
 
-def _pictures(lesson: dict, steps: list, lang: str, color: str) -> dict[int, dict]:
+def _pictures(lesson: dict, steps: list, lang: str) -> dict[int, dict]:
     """Per step with a mock screen: the clickable boxes of its elements (a broken draft
     screen gives none; its problems are listed by the validator)."""
     found = {}
@@ -79,11 +79,12 @@ def _pictures(lesson: dict, steps: list, lang: str, color: str) -> dict[int, dic
         screen = pages_picture.step_screen(lesson, index)
         if screen is None:
             continue
+        target = pages_picture.step_target(lesson, index)
         try:
-            boxes = pages_picture.element_boxes(screen, language=lang, color=color)
+            boxes = pages_picture.element_boxes(screen, language=lang, target=target)
         except (KeyError, TypeError, ValueError, AttributeError):
             boxes = {}
-        found[index] = {"boxes": boxes, "target": pages_picture.step_target(lesson, index)}
+        found[index] = {"boxes": boxes, "target": target}
     return found
 
 

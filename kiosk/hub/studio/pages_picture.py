@@ -2,7 +2,8 @@
 every element that has an id (the editor lets staff pick the tap target by clicking it).
 
 Pictures are drawn on demand from the draft (a few tens of milliseconds each) and kept in a
-small in-memory cache keyed by what changes them, so the editor's page and its picture agree.
+small in-memory cache keyed by what changes them; the boxes are measured for the same target, so
+a click on the picture lands on the element drawn there.
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ def picture_png(screen: dict, *, language: str, color: str, target: str | None) 
     return _png(_key(screen), language, color, target)
 
 
-def element_boxes(screen: dict, *, language: str, color: str) -> dict[str, tuple]:
-    """``{element id: (left, top, right, bottom)}`` in the picture's pixels, for every element
-    (or list item) with an id that is in view."""
-    return dict(_boxes(_key(screen), language, color))
+def element_boxes(screen: dict, *, language: str, target: str | None) -> dict[str, tuple]:
+    """``{element id: (left, top, right, bottom)}`` in the pixels of the picture
+    ``picture_png`` draws for ``target`` (scrolled the same way), for every element or list
+    item with an id that is in view (``mockscreen.element_boxes``)."""
+    return dict(_boxes(_key(screen), language, target))
 
 
 def _key(screen: dict) -> str:
@@ -57,24 +59,7 @@ def _png(key: str, language: str, color: str, target: str | None) -> bytes:
 
 
 @lru_cache(maxsize=64)
-def _boxes(key: str, language: str, color: str) -> tuple:
-    screen = json.loads(key)
-    found = []
-    for ident in _ids(screen):
-        _, box = mockscreen.render_screen(screen, language=language, app_color=color,
-                                          target=ident, scale=SCALE, highlight=False)
-        if box:
-            found.append((ident, box))
-    return tuple(found)
-
-
-def _ids(screen: dict) -> list[str]:
-    """Every id on the screen: elements' own and their items' (a grid's icons, a menu's rows)."""
-    ids = []
-    for element in screen.get("elements") or []:
-        if not isinstance(element, dict):
-            continue
-        ids += [element["id"]] if isinstance(element.get("id"), str) else []
-        ids += [item["id"] for item in element.get("items") or []
-                if isinstance(item, dict) and isinstance(item.get("id"), str)]
-    return list(dict.fromkeys(ids))
+def _boxes(key: str, language: str, target: str | None) -> tuple:
+    boxes = mockscreen.element_boxes(json.loads(key), language=language, scale=SCALE,
+                                     target=target)
+    return tuple(boxes.items())
