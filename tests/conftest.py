@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import; no display in CI
+# the cheapest Argon2 cost (kiosk.core.passwords): hashing stays fast in tests and children
+os.environ.setdefault("KIOSK_PASSWORD_COST", "test")
 
 import pytest
 

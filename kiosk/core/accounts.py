@@ -1,17 +1,15 @@
-"""Volunteer and admin accounts: PINs kept as salted scrypt hashes, lockout after wrong PINs.
+"""Volunteer and admin accounts: PINs kept as salted hashes (``kiosk.core.passwords``), lockout
+after wrong PINs.
 
 The lockout grows with repeated failures: every ``MAX_WRONG_PINS`` wrong PINs in a row lock the
 account, for ``LOCKOUT`` the first time, then twice as long each further time, at most
 ``LOCKOUT_CAP``. The count of wrong PINs lives in the database, so a restart forgets nothing; only
-the right PIN (or an admin's unlock or PIN reset) sets it back to zero. With the cap of a day, a
+the right PIN (or an admin's PIN reset) sets it back to zero. With the cap of a day, a
 guesser gets through about 50 four-digit PINs on the first day and 5 a day after that.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 from datetime import datetime, timedelta, timezone
 
 from typing import TYPE_CHECKING
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
+from kiosk.core import passwords
 from kiosk.core.db import now_iso
 from kiosk.core.ids import uuid7
 
@@ -26,7 +25,6 @@ ROLES = ("volunteer", "admin")
 MAX_WRONG_PINS = 5
 LOCKOUT = timedelta(minutes=5)
 LOCKOUT_CAP = timedelta(hours=24)
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 class PinRefused(Exception):
@@ -42,15 +40,13 @@ def valid_pin(pin: str) -> bool:
 
 
 def hash_pin(pin: str) -> str:
-    salt = os.urandom(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
-    return f"scrypt${_SCRYPT['n']}${salt.hex()}${digest.hex()}"
+    """A new salted hash of ``pin`` (``passwords.hash_secret``: the algorithm tag included)."""
+    return passwords.hash_secret(pin)
 
 
 def pin_matches(pin: str, stored: str) -> bool:
-    _, n, salt, digest = stored.split("$")
-    candidate = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=8, p=1)
-    return hmac.compare_digest(candidate.hex(), digest)
+    """Whether ``pin`` is the one ``stored`` was made from (today's or an older format)."""
+    return passwords.verify(pin, stored)
 
 
 def create_account(db: sqlite_utils.Database, *, name: str, role: str, pin: str) -> dict:
@@ -111,6 +107,7 @@ def check_pin(db: sqlite_utils.Database, account_id: str, pin: str,
     A wrong PIN is counted; every fifth in a row locks the account (``lockout_for``): the
     count is kept through the lockout, so the next lockout is longer. The right PIN resets it.
     A PIN tried while the account is locked is refused without being checked or counted.
+    The right PIN also rewrites a hash of an older format or cost (``passwords.needs_rehash``).
     """
     now = now or datetime.now(timezone.utc)
     with db.atomic():
@@ -118,9 +115,13 @@ def check_pin(db: sqlite_utils.Database, account_id: str, pin: str,
         locked_until = account["locked_until"] and datetime.fromisoformat(account["locked_until"])
         if locked_until and locked_until > now:
             raise PinRefused("locked", locked_until)
-        if pin_matches(pin, account["pin_hash"]):
-            db["accounts"].update(account_id, {"failed_pins": 0, "locked_until": None})
-            return account
+        matches, rehashed = passwords.check(pin, account["pin_hash"])
+        if matches:
+            changes = {"failed_pins": 0, "locked_until": None}
+            if rehashed:  # an older or weaker hash: rewritten now that the PIN is known
+                changes["pin_hash"] = rehashed
+            db["accounts"].update(account_id, changes)
+            return {**account, **changes}
         failed = account["failed_pins"] + 1
         lockout = lockout_for(failed)
         locked_until = now + lockout if lockout else None
@@ -201,14 +202,6 @@ def change_pin(db: sqlite_utils.Database, account_id: str, *, new_pin: str) -> N
         _get(db, account_id)
         db.execute("UPDATE accounts SET pin_hash = ?, failed_pins = 0, locked_until = NULL "
                    "WHERE id = ?", [pin_hash, account_id])
-
-
-def unlock(db: sqlite_utils.Database, account_id: str) -> None:
-    """Lift a lockout before it is over, and forget the wrong PINs (an admin's action)."""
-    with db.atomic():
-        _get(db, account_id)
-        db.execute("UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = ?",
-                   [account_id])
 
 
 def _get(db: sqlite_utils.Database, account_id: str) -> dict:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import logging
-
-import orjson
+from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
+import orjson
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -66,6 +66,115 @@ class HelloRequest(BaseModel):
                            description="random text the hub signs, proving it holds its key")
 
 
+@dataclass(frozen=True)
+class Hub:
+    """What the API's routes share: the database, the hub's keys, the lesson packs' folder."""
+
+    engine: Engine
+    keys: HubKeys
+    packs_dir: Path
+
+    def body(self, **values) -> dict:
+        """A JSON answer's body, identifying this hub."""
+        return {"hub": HUB_NAME, "hub_id": self.keys.hub_id, **values}
+
+    def signed(self, values: dict) -> Response:
+        """``values`` as a JSON answer signed with the hub's key (``X-Kiosk-Hub-Signature``)."""
+        data = json.dumps(self.body(**values), ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        return Response(data, media_type="application/json",
+                        headers={"X-Kiosk-Hub-Signature": self.keys.sign(data)})
+
+
+def get_hub(request: Request) -> Hub:
+    """The ``Hub`` of the app serving ``request`` (set by ``create_app``)."""
+    return request.app.state.hub
+
+
+bearer = HTTPBearer(auto_error=False, description="the device token given at enrollment")
+
+
+def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+           hub: Hub = Depends(get_hub)) -> tuple[str, str | None]:
+    """``(device id, its public key or None)`` of the bearer token; 401 otherwise."""
+    if credentials is None or not credentials.credentials:
+        raise HubError(401, "no_token", "this kiosk is not enrolled with the hub")
+    with hub.engine.connect() as connection:
+        found = device_identity(connection, credentials.credentials)
+    if found is None:
+        raise HubError(401, "bad_token", "the hub does not know this kiosk's token: "
+                                         "enroll it again")
+    return found
+
+
+router = APIRouter()
+
+
+@router.get("/api/v1/health", summary="Is this the hub, and what time is it there")
+def health(hub: Hub = Depends(get_hub)) -> dict:
+    return hub.body(api_version=API_VERSION, time=now_iso())
+
+
+@router.post("/api/v1/hello", summary="Prove this is the hub whose key an enrollment code names")
+def hello(request: HelloRequest, hub: Hub = Depends(get_hub)) -> dict:
+    public = hub.keys.public()
+    proof = hub.keys.sign(HELLO + hello_message(request.challenge, public["encryption_key"]))
+    return hub.body(**public, proof=proof)
+
+
+@router.post("/api/v1/enroll", summary="Exchange a one-time code for a device token")
+def enroll(request: EnrollRequest, http: Request, hub: Hub = Depends(get_hub)) -> Response:
+    try:
+        granted = redeem_code(hub.engine, request.code, request.device_id, request.public_key)
+    except EnrollError as error:
+        log_refused_enrollment(http, request.code, request.device_id, error.reason)
+        raise HubError(403, f"code_{error.reason}", str(error)) from None
+    return hub.signed({**granted, **hub.keys.public()})
+
+
+@router.post("/api/v1/batches", summary="Store a batch of one device's outbox rows",
+             openapi_extra={"requestBody": BATCH_BODY}, responses=BATCH_RESPONSES)
+async def batches(request: Request, who: tuple = Depends(device),
+                  hub: Hub = Depends(get_hub)) -> Response:
+    """Store a signed batch once its proof, shape and range are checked; the signed
+    acknowledgement is sent only after the commit."""
+    device_id, device_key = who
+    data = await read_body(request)
+    refusal = await run_in_threadpool(prove_batch, hub.engine, device_id, device_key, data,
+                                      request.headers)
+    if refusal is not None:
+        raise HubError(*refusal)
+    batch = _parse_batch(data, device_id)
+    outbox_last = batch.get("outbox_last_seq")  # optional: kiosks before it send none
+    result = await run_in_threadpool(
+        ingest_batch, hub.engine, device_id, batch["records"],
+        kiosk_sent_at=batch.get("sent_at"), last_seq=batch["last_seq"],
+        kiosk_last_seq=outbox_last if _is_int(outbox_last) and outbox_last >= 0 else None)
+    return hub.signed({"device_id": device_id, "first_seq": batch["first_seq"],
+                       "last_seq": batch["last_seq"],
+                       "acknowledged_through": batch["last_seq"], **result.as_json()})
+
+
+@router.get("/api/v1/lessons/current", summary="The newest published lesson pack")
+def lessons_current(_: tuple = Depends(device), hub: Hub = Depends(get_hub)) -> Response:
+    pack = current_pack(hub.engine)
+    if pack is None:
+        raise HubError(404, "no_pack", "no lesson pack has been published")
+    info = json.dumps(hub.body(**pack, url=f"/api/v1/lessons/packs/{pack['version']}"),
+                      separators=(",", ":")).encode("utf-8")
+    return Response(info, media_type="application/json",
+                    headers={"X-Kiosk-Hub-Signature": hub.keys.sign(info)})
+
+
+@router.get("/api/v1/lessons/packs/{version}", summary="A lesson pack file (HTTP Range allowed)",
+            response_class=FileResponse)
+def lesson_pack(version: int, _: tuple = Depends(device), hub: Hub = Depends(get_hub)):
+    path = pack_path(hub.engine, hub.packs_dir, version)
+    if path is None:
+        raise HubError(404, "no_pack", f"there is no lesson pack {version}")
+    return FileResponse(path, media_type="application/zip", filename=path.name)
+
+
 def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
     """The hub's ASGI application over ``engine``, signing with ``keys``, serving lesson packs
     from ``packs_dir``. Safe to serve from several threads."""
@@ -73,91 +182,11 @@ def create_app(engine: Engine, keys: HubKeys, *, packs_dir: Path) -> FastAPI:
     app = FastAPI(title="Help-point ward hub", version=str(API_VERSION),
                   description="Receives kiosk records exactly once; serves signed lesson packs.",
                   docs_url=None, redoc_url=None)
-    bearer = HTTPBearer(auto_error=False, description="the device token given at enrollment")
+    app.state.hub = Hub(engine, keys, packs_dir)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit)  # every body a capped stream (inside: its 413 is identified)
     app.add_middleware(_IdentifyHub, hub_id=keys.hub_id)
-
-    def body(**values) -> dict:
-        return {"hub": HUB_NAME, "hub_id": keys.hub_id, **values}
-
-    def device(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
-               ) -> tuple[str, str | None]:
-        """``(device id, its public key or None)`` of the bearer token; 401 otherwise."""
-        if credentials is None or not credentials.credentials:
-            raise HubError(401, "no_token", "this kiosk is not enrolled with the hub")
-        with engine.connect() as connection:
-            found = device_identity(connection, credentials.credentials)
-        if found is None:
-            raise HubError(401, "bad_token", "the hub does not know this kiosk's token: "
-                                             "enroll it again")
-        return found
-
-    @app.get("/api/v1/health", summary="Is this the hub, and what time is it there")
-    def health() -> dict:
-        return body(api_version=API_VERSION, time=now_iso())
-
-    def signed(values: dict) -> Response:
-        data = json.dumps(body(**values), ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
-        return Response(data, media_type="application/json",
-                        headers={"X-Kiosk-Hub-Signature": keys.sign(data)})
-
-    @app.post("/api/v1/hello", summary="Prove this is the hub whose key an enrollment code names")
-    def hello(request: HelloRequest) -> dict:
-        public = keys.public()
-        proof = keys.sign(HELLO + hello_message(request.challenge, public["encryption_key"]))
-        return body(**public, proof=proof)
-
-    @app.post("/api/v1/enroll", summary="Exchange a one-time code for a device token")
-    def enroll(request: EnrollRequest, http: Request) -> Response:
-        try:
-            granted = redeem_code(engine, request.code, request.device_id, request.public_key)
-        except EnrollError as error:
-            log_refused_enrollment(http, request.code, request.device_id, error.reason)
-            raise HubError(403, f"code_{error.reason}", str(error)) from None
-        return signed({**granted, **keys.public()})
-
-    @app.post("/api/v1/batches", summary="Store a batch of one device's outbox rows",
-              openapi_extra={"requestBody": BATCH_BODY}, responses=BATCH_RESPONSES)
-    async def batches(request: Request, who: tuple = Depends(device)) -> Response:
-        device_id, device_key = who
-        data = await read_body(request)
-        refusal = await run_in_threadpool(prove_batch, engine, device_id, device_key, data,
-                                          request.headers)
-        if refusal is not None:
-            raise HubError(*refusal)
-        batch = _parse_batch(data, device_id)
-        outbox_last = batch.get("outbox_last_seq")  # optional: kiosks before it send none
-        result = await run_in_threadpool(
-            ingest_batch, engine, device_id, batch["records"],
-            kiosk_sent_at=batch.get("sent_at"), last_seq=batch["last_seq"],
-            kiosk_last_seq=outbox_last if _is_int(outbox_last) and outbox_last >= 0 else None)
-        ack = json.dumps(body(device_id=device_id, first_seq=batch["first_seq"],
-                              last_seq=batch["last_seq"],
-                              acknowledged_through=batch["last_seq"], **result.as_json()),
-                         ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return Response(ack, media_type="application/json",
-                        headers={"X-Kiosk-Hub-Signature": keys.sign(ack)})
-
-    @app.get("/api/v1/lessons/current", summary="The newest published lesson pack")
-    def lessons_current(_: tuple = Depends(device)) -> Response:
-        pack = current_pack(engine)
-        if pack is None:
-            raise HubError(404, "no_pack", "no lesson pack has been published")
-        info = json.dumps(body(**pack, url=f"/api/v1/lessons/packs/{pack['version']}"),
-                          separators=(",", ":")).encode("utf-8")
-        return Response(info, media_type="application/json",
-                        headers={"X-Kiosk-Hub-Signature": keys.sign(info)})
-
-    @app.get("/api/v1/lessons/packs/{version}", summary="A lesson pack file (HTTP Range allowed)",
-             response_class=FileResponse)
-    def lesson_pack(version: int, _: tuple = Depends(device)):
-        path = pack_path(engine, packs_dir, version)
-        if path is None:
-            raise HubError(404, "no_pack", f"there is no lesson pack {version}")
-        return FileResponse(path, media_type="application/zip", filename=path.name)
-
+    app.include_router(router)
     install_dashboard(app, engine, keys, packs_dir=packs_dir)  # ward staff pages, signed in
     return app
 

@@ -34,6 +34,8 @@ ROUTE_LIMITS = {
     "/api/v1/batches": BATCH_LIMIT,
     "/dashboard/import": UPLOAD_LIMIT,
     "/dashboard/lessons": UPLOAD_LIMIT,
+    "/studio": 4 * MB,             # a whole lesson's form (Vietnamese text triples when encoded)
+    "/studio/import": 24 * MB,     # a lesson's zip (the studio refuses more than 20 MB)
 }
 
 

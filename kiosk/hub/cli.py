@@ -100,17 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_devices)
 
-    device = commands.add_parser("device", parents=[common], help="one kiosk: re-enroll it")
-    device_actions = device.add_subparsers(metavar="ACTION")
-    again = device_actions.add_parser(
-        "reenroll", parents=[common],
-        help="revoke a kiosk's token and key now and make a code only that kiosk can redeem "
-             "(a reinstall, a lost or stolen key)")
+    again = _group_action(
+        commands, common, ("device", "one kiosk: re-enroll it"),
+        ("reenroll", "revoke a kiosk's token and key now and make a code only that kiosk can "
+                     "redeem (a reinstall, a lost or stolen key)"), _reenroll)
     again.add_argument("device_id", metavar="DEVICE_ID")
     again.add_argument("--point", metavar="NAME", help="its help point (default: unchanged)")
     again.add_argument("--hours", type=float, default=24.0, help="code valid for (default 24)")
-    again.add_argument("--json", action="store_true")
-    again.set_defaults(handler=_reenroll)
 
     report = commands.add_parser("report", parents=[common],
                                  help="the ward report (as on the dashboard) as JSON, CSV or XLSX")
@@ -126,18 +122,14 @@ def _parser() -> argparse.ArgumentParser:
                         help="write to FILE (default: standard output)")
     report.set_defaults(handler=_report)
 
-    lessons = commands.add_parser("lessons", parents=[common], help="lesson packs")
-    actions = lessons.add_subparsers(metavar="ACTION")
-    publish = actions.add_parser("publish", parents=[common],
-                                 help="sign and publish a lesson folder for kiosks to pull")
+    publish = _group_action(commands, common, ("lessons", "lesson packs"),
+                            ("publish", "sign and publish a lesson folder for kiosks to pull"),
+                            _publish)
     publish.add_argument("path", type=Path, metavar="PATH")
-    publish.add_argument("--json", action="store_true")
-    publish.set_defaults(handler=_publish)
 
-    user = commands.add_parser("user", parents=[common], help="ward staff accounts (dashboard)")
-    user_actions = user.add_subparsers(metavar="ACTION")
-    add_user = user_actions.add_parser("add", parents=[common],
-                                       help="add a dashboard account (viewer or admin)")
+    add_user = _group_action(commands, common, ("user", "ward staff accounts (dashboard)"),
+                             ("add", "add a dashboard account (viewer or admin)"), _user_add,
+                             json_flag=False)
     add_user.add_argument("name", metavar="NAME")
     add_user.add_argument("--role", choices=("viewer", "admin"), required=True)
     add_user.add_argument("--password-stdin", action="store_true",
@@ -146,7 +138,6 @@ def _parser() -> argparse.ArgumentParser:
                           help="an account of this ward only (default: of the whole city)")
     add_user.add_argument("--replace", action="store_true",
                           help="give an existing user this new password, role and ward")
-    add_user.set_defaults(handler=_user_add)
 
     backup = commands.add_parser("backup", parents=[common],
                                  help="a consistent copy of the database and keys, while serving")
@@ -159,13 +150,22 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("source", type=Path, metavar="DIR")
     restore.add_argument("--json", action="store_true")
     restore.set_defaults(handler=_restore)
-    ward = commands.add_parser("ward", parents=[common], help="wards (tenants of this hub)")
-    ward_actions = ward.add_subparsers(metavar="ACTION")
-    ward_list = ward_actions.add_parser("list", parents=[common],
-                                        help="every ward and its number of help points")
-    ward_list.add_argument("--json", action="store_true")
-    ward_list.set_defaults(handler=_ward_list)
+    _group_action(commands, common, ("ward", "wards (tenants of this hub)"),
+                  ("list", "every ward and its number of help points"), _ward_list)
     return parser
+
+
+def _group_action(commands, common, group: tuple[str, str], action: tuple[str, str], handler,
+                  *, json_flag: bool = True) -> argparse.ArgumentParser:
+    """The parser of ``kiosk-hub GROUP ACTION`` (each a ``(name, help)``) run by ``handler``,
+    with ``--json`` unless ``json_flag`` is false; the caller adds the action's own arguments."""
+    parent = commands.add_parser(group[0], parents=[common], help=group[1])
+    sub = parent.add_subparsers(metavar="ACTION").add_parser(action[0], parents=[common],
+                                                             help=action[1])
+    if json_flag:
+        sub.add_argument("--json", action="store_true")
+    sub.set_defaults(handler=handler)
+    return sub
 
 
 def _workers(text: str) -> int:

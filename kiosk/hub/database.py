@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -20,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from kiosk.core.db import now_iso  # noqa: F401 (the one clock of stored times, re-exported)
 from kiosk.hub.migrations import upgrade
 from kiosk.core.paths import private_file
 
@@ -29,11 +29,6 @@ _sqlite_writer = threading.Lock()
 
 class DatabaseUrlError(ValueError):
     """The ``--db`` value is not a database address this hub can use."""
-
-
-def now_iso() -> str:
-    """The current UTC time as ISO 8601 with milliseconds, the form every hub time is stored in."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def normalise_url(url: str):

@@ -84,7 +84,7 @@ def test_passwords_are_stored_as_slow_salted_hashes(hub_engine, app):
         stored = dict(connection.execute(select(users.c.name, users.c.password_hash)).all())
     assert stored[VIEWER[0]] != stored["same.password"]  # different salts
     for name, hashed in stored.items():
-        assert hashed.startswith("scrypt$32768$8$1$")
+        assert hashed.startswith("$argon2id$v=19$")  # the algorithm tag is stored
         assert ADMIN[1] not in hashed and VIEWER[1] not in hashed
     assert password_matches(VIEWER[1], stored["same.password"])
     assert not password_matches(VIEWER[1] + " ", stored["same.password"])
@@ -280,8 +280,9 @@ def test_every_dashboard_label_is_in_the_catalogue_in_both_languages():
     from kiosk.hub import dashboard
     from kiosk.locale import catalogue
 
+    folder = Path(dashboard.__file__).parent
     source = "".join(path.read_text("utf-8")
-                     for path in Path(dashboard.__file__).parent.glob("*.py"))
+                     for path in [*folder.glob("*.py"), *folder.glob("templates/*.j2")])
     used = {key for key in re.findall(
         r'(?:t\([a-z.]*lang, |Refused\(\d+, |UploadError\()"([a-z_.]+)"', source)
         if not key.endswith(".")}

@@ -1,7 +1,7 @@
 """The ward dashboard: server-rendered pages for ward staff, served by the hub beside its API.
 
-Vietnamese first (English by ``?lang=en`` or the switch in the header), no JavaScript and nothing
-fetched from outside the hub, so it works on a ward PC with no internet. Viewers read the report
+Vietnamese first (English by ``?lang=en`` or the switch in the header), no JavaScript (but the
+lesson studio's own small script) and nothing fetched from outside the hub, so it works on a ward PC with no internet. Viewers read the report
 and download it (CSV, XLSX, JSON) or print it; admins also make enrollment codes, publish lesson
 packs and import USB bundles. Accounts are made with ``kiosk-hub user add``, each of one ward
 (seeing and changing only that ward's points) or of the city (every ward, and the city page
@@ -22,5 +22,7 @@ def install(app: FastAPI, engine: Engine, keys: HubKeys, *, packs_dir: Path) -> 
     """Serve the dashboard from ``app`` (see ``routes`` for its addresses)."""
     from kiosk.hub.dashboard.routes import install_dashboard
     from kiosk.hub.dashboard.web import Web
+    from kiosk.hub.studio.pages_editor import install_studio
 
     install_dashboard(app, Web(engine, keys, packs_dir))
+    install_studio(app)

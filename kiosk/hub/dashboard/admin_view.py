@@ -13,12 +13,11 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from kiosk.hub.dashboard.render import (esc, hidden_csrf, moment, notice, number, t, table)
+from kiosk.hub.dashboard.render import number, t
 from kiosk.hub.devices import device_rows
 from kiosk.hub.wards import list_wards
 from kiosk.lessons.library import LESSON_FILE, lesson_folders
 from kiosk.locale import catalogue
-from kiosk.reporting.figures import report_label
 
 MAX_ZIP_MEMBERS = 5000
 MAX_ZIP_BYTES = 300 * 1024 * 1024  # inflated: refuses zip bombs
@@ -32,70 +31,15 @@ class UploadError(ValueError):
         super().__init__(key)
 
 
-def kiosks_body(engine, lang: str, csrf: str, *, admin: bool, made: dict | None = None,
-                error: str | None = None, ward: str | None = None) -> str:
-    """The kiosks page: the code just made (if any), the form (admins) and every device of
-    ``ward`` (``None``: a city account, which also chooses the new point's ward)."""
+def kiosks_values(engine, lang: str, *, admin: bool, made: dict | None = None,
+                  error: str | None = None, ward: str | None = None) -> dict:
+    """What ``kiosks.html.j2`` shows: the code just made (if any), the form (admins) and every
+    device of ``ward`` (``None``: a city account, which also chooses the new point's ward)."""
     devices = device_rows(engine, ward=ward)
-    parts = [f'<h1>{esc(t(lang, "nav.kiosks"))}</h1>']
-    if error:
-        parts.append(notice(t(lang, error), "bad"))
-    if made:
-        intro = (t(lang, "reenroll_done", device=made["device_id"], point=made["point"])
-                 if made.get("device_id") else t(lang, "code_for", point=made["point"]))
-        parts.append(f'<section class="code-made" role="status">'
-                     f'<p>{esc(intro)}</p>'
-                     f'<p class="code" data-k="code">{esc(made["code"])}</p>'
-                     f'<p>{esc(t(lang, "code_expires", when=moment(made["expires_at"], lang)))}'
-                     f"</p></section>")
-    if admin:
-        points = sorted({row["point"] for row in devices if row["point"]})
-        options = "".join(f'<option value="{esc(p)}"></option>' for p in points)
-        parts.append(
-            f'<form class="card" method="post" action="/dashboard/kiosks">{hidden_csrf(csrf)}'
-            f'{_card_heading(lang, "new_code")}'
-            f'<label>{esc(t(lang, "point"))}<input name="point" list="points" required '
-            f'maxlength="120"></label><datalist id="points">{options}</datalist>'
-            + ("" if ward is not None else _ward_field(engine, lang)) +
-            f'<label>{esc(t(lang, "valid_hours"))}<input name="hours" type="number" min="1" '
-            f'max="168" value="24" required></label>'
-            f'<button type="submit">{esc(t(lang, "make_code"))}</button></form>')
-    rows = [[f"<td>{esc(row['point'] or report_label('no_point', lang))}</td>",
-             f'<td class="mono">{esc(row["device_id"])}</td>',
-             f"<td>{esc(t(lang, 'yes') if row['enrolled'] else t(lang, 'usb_only'))}</td>",
-             f"<td>{esc(moment(row['last_seen_at'], lang))}</td>",
-             f'<td class="num{" warn" if row.get("unsent") else ""}">'
-             f"{esc(number(row.get('unsent'), lang))}</td>",
-             f'<td class="{"warn" if row["clock_off"] else ""}">'
-             f"{esc(_clock(row, lang))}</td>"] + ([_reenroll_cell(row, lang, csrf)] if admin else [])
-            for row in devices]
-    headers = [t(lang, "col.point"), t(lang, "col.device"), t(lang, "col.enrolled"),
-               t(lang, "col.last_seen"), t(lang, "col.unsent"), t(lang, "col.clock")]
-    parts.append(table(t(lang, "devices"), headers + ([t(lang, "col.reenroll")] if admin else []),
-                       rows, css="devices", empty=t(lang, "no_devices"), numeric=[4]))
-    return "".join(parts)
-
-
-def _ward_field(engine, lang: str) -> str:
-    """A city admin's choice of ward for a new point (empty: its ward, or the only one)."""
-    options = "".join(f'<option value="{esc(w["name"])}"></option>' for w in list_wards(engine))
-    return (f'<label>{esc(t(lang, "ward"))} <small>{esc(t(lang, "ward_hint"))}</small>'
-            f'<input name="ward" list="wards" maxlength="120"></label>'
-            f'<datalist id="wards">{options}</datalist>')
-
-
-def _reenroll_cell(row: dict, lang: str, csrf: str) -> str:
-    """An admin's button revoking a kiosk and making a code bound to it."""
-    return (f'<td><form method="post" action="/dashboard/kiosks/reenroll">{hidden_csrf(csrf)}'
-            f'<input type="hidden" name="device_id" value="{esc(row["device_id"])}">'
-            f'<button type="submit" title="{esc(t(lang, "reenroll_hint"))}">'
-            f'{esc(t(lang, "reenroll"))}</button></form></td>')
-
-
-def _card_heading(lang: str, key: str) -> str:
-    """A form's heading and hint: labels ``<key>_title`` and ``<key>_hint``."""
-    return (f'<h2>{esc(t(lang, key + "_title"))}</h2>'
-            f'<p class="hint">{esc(t(lang, key + "_hint"))}</p>')
+    return {"devices": devices, "admin": admin, "made": made, "error": error,
+            "points": sorted({row["point"] for row in devices if row["point"]}),
+            "wards": list_wards(engine) if admin and ward is None else None,
+            "clock": lambda row: _clock(row, lang)}
 
 
 def _clock(row: dict, lang: str) -> str:
@@ -106,87 +50,20 @@ def _clock(row: dict, lang: str) -> str:
         else t(lang, "clock_ok")
 
 
-def lessons_body(packs: list[dict], lang: str, csrf: str, *, admin: bool,
-                 published: dict | None = None, problems: str | None = None,
-                 error: str | None = None, checks: tuple | None = None) -> str:
-    parts = [f'<h1>{esc(t(lang, "nav.lessons"))}</h1>']
-    if published:
-        parts.append(notice(t(lang, "published", version=published["version"],
-                              count=published["lessons"], n=published["lessons"]), "good"))
-    if error:
-        parts.append(notice(t(lang, error), "bad"))
-    if problems:
-        parts.append(f'<div class="notice bad" role="status"><p>{esc(t(lang, "publish_refused"))}'
-                     f"</p><pre>{esc(problems)}</pre></div>")
-    if admin:
-        parts.append(
-            f'<form class="card" method="post" action="/dashboard/lessons" '
-            f'enctype="multipart/form-data">{hidden_csrf(csrf)}'
-            f'{_card_heading(lang, "publish")}<label>{esc(t(lang, "zip_file"))}'
-            f'<input type="file" name="pack" accept=".zip" required></label>'
-            f'<button type="submit">{esc(t(lang, "publish"))}</button></form>')
-    rows = [[f'<td class="num" data-k="version">{row["version"]}</td>',
-             f'<td class="num">{esc(number(row["lessons"], lang))}</td>',
-             f"<td>{esc(moment(row['published_at'], lang))}</td>",
-             f'<td class="num">{esc(number(round(row["size"] / 1024), lang))} KB</td>']
-            for row in packs]
-    parts.append(table(t(lang, "packs"), [t(lang, "col.version"), t(lang, "col.lessons"),
-                                          t(lang, "col.published"), t(lang, "col.size")],
-                       rows, css="packs", empty=t(lang, "no_packs"), numeric=[0, 1, 3]))
-    if checks is not None:
-        parts.append(_checks_table(*checks, lang))
-    return "".join(parts)
+def lessons_values(packs: list[dict], *, admin: bool, published: dict | None = None,
+                   problems: str | None = None, error: str | None = None,
+                   checks: tuple | None = None) -> dict:
+    """What ``lessons.html.j2`` shows: the packs, the publish form (``admin``), the result of a
+    publish, and ``checks`` = ``(pack version, [LessonCheckAge])``: lessons not checked for 180
+    days are flagged for staff (residents never see this)."""
+    return {"packs": packs, "admin": admin, "published": published, "problems": problems,
+            "error": error, "checks": checks}
 
 
-def _checks_table(version: int | None, ages: list, lang: str) -> str:
-    """When each lesson kiosks receive was last checked against its sources; lessons not
-    checked for 180 days are flagged for staff (residents never see this)."""
-    due = sum(age.stale for age in ages)
-    parts = [notice(t(lang, "checks_due", count=due, n=due), "warn")] if due else []
-    rows = [[f'<td data-k="lesson">{esc(age.lesson_id)}</td>',
-             f"<td>{esc(age.title.get(lang) or age.title.get('vi', ''))}</td>",
-             f"<td>{esc(age.checked_on.strftime('%d/%m/%Y') if age.checked_on else '–')}</td>",
-             f'<td class="num{" warn" if age.stale else ""}" data-k="days">'
-             f"{esc(number(age.days, lang))}</td>",
-             f'<td class="{"warn" if age.stale else ""}">'
-             f'{esc(t(lang, "check_due" if age.stale else "check_ok"))}</td>']
-            for age in ages]
-    caption = (t(lang, "checks_pack", version=version) if version is not None
-               else t(lang, "checks_bundled"))
-    parts.append(table(caption, [t(lang, "col.lesson"), t(lang, "col.title"),
-                                 t(lang, "col.checked_on"), t(lang, "col.days_ago"),
-                                 t(lang, "col.check_state")],
-                       rows, css="checks", numeric=[3]))
-    return "".join(parts)
-
-
-def import_body(lang: str, csrf: str, *, report: dict | None = None,
-                error: str | None = None) -> str:
-    parts = [f'<h1>{esc(t(lang, "nav.import"))}</h1>']
-    if error:
-        parts.append(notice(t(lang, error), "bad"))
-    parts.append(
-        f'<form class="card" method="post" action="/dashboard/import" '
-        f'enctype="multipart/form-data">{hidden_csrf(csrf)}'
-        f'{_card_heading(lang, "import")}'
-        f'<label>{esc(t(lang, "bundle_files"))}<input type="file" name="bundles" multiple '
-        f'accept=".hpb" required></label><button type="submit">{esc(t(lang, "import"))}</button>'
-        "</form>")
-    if report is not None:
-        rows = []
-        for item in report["bundles"]:
-            if item["refused_whole"]:
-                result = (f'<td class="bad" colspan="4">{esc(t(lang, "refused_whole"))}: '
-                          f"{esc(localised_reason(item['reason'], lang))}</td>")
-            else:
-                result = "".join(f'<td class="num" data-k="{k}">{esc(number(item[k], lang))}</td>'
-                                 for k in ("new", "already_present", "updated")) + \
-                         f'<td class="num">{esc(number(len(item["refused"]), lang))}</td>'
-            rows.append([f"<td>{esc(item['file'])}</td>", result])
-        parts.append(table(t(lang, "import_result"),
-                           [t(lang, "col.file"), t(lang, "col.new"), t(lang, "col.already"),
-                            t(lang, "col.updated"), t(lang, "col.refused")], rows))
-    return "".join(parts)
+def import_values(lang: str, *, report: dict | None = None, error: str | None = None) -> dict:
+    """What ``import.html.j2`` shows: the form and, after an import, each bundle's counts."""
+    return {"report": report, "error": error,
+            "reason": lambda reason: localised_reason(reason, lang)}
 
 
 def localised_reason(reason: str | None, lang: str) -> str:

@@ -1,13 +1,16 @@
 """The dashboard's two charts as inline SVG: activity over time, and services by app.
 
 Drawn on the server from the same report the tables show, so a chart can never disagree with
-its table; no script, no external file. Each chart has a ``<title>`` and ``<desc>`` for screen
+its table; no script, no external file. Every text inside is escaped with ``esc``, so the
+finished SVG is returned as ``Markup`` for the templates to include as it is. Each chart has a ``<title>`` and ``<desc>`` for screen
 readers, and its numbers are in the tables beside it.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+from markupsafe import Markup
 
 from kiosk.hub.dashboard.render import esc, number, t
 from kiosk.reporting.figures import column_label, value_label
@@ -16,7 +19,7 @@ BLUE, ORANGE, RED, GRID, INK = "#1f5fa8", "#d9822b", "#c0392b", "#d5dbe3", "#3a4
 MAX_BARS = 62  # beyond that, days are grouped by week
 
 
-def activity_chart(activity: list[dict], lang: str) -> str:
+def activity_chart(activity: list[dict], lang: str) -> Markup:
     """Sessions (bars) and self-guided lesson runs (line) per day, or per week when the period
     is longer than ``MAX_BARS`` days."""
     buckets = _buckets(activity)
@@ -58,10 +61,10 @@ def activity_chart(activity: list[dict], lang: str) -> str:
         parts.append(f'<text x="{width - right}" y="20" text-anchor="end" font-size="11" '
                      f'fill="{INK}">{esc(t(lang, "chart.per_week"))}</text>')
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))  # every text in it went through esc
 
 
-def apps_chart(by_app: dict, lang: str) -> str:
+def apps_chart(by_app: dict, lang: str) -> Markup:
     """Services per app as horizontal bars, the part not solved in red."""
     apps = [(name, values) for name, values in by_app.items() if values.get("services")]
     apps.sort(key=lambda item: -item[1]["services"])
@@ -91,7 +94,7 @@ def apps_chart(by_app: dict, lang: str) -> str:
         parts.append(f'<text x="{left + w + 6:.1f}" y="{y + row_h / 2 + 4}" font-size="13" '
                      f'fill="{INK}">{esc(number(values["services"], lang))}</text>')
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))  # every text in it went through esc
 
 
 def _buckets(activity: list[dict]) -> list[dict]:

@@ -11,8 +11,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from kiosk.hub.dashboard.render import (day, esc, moment, num_cell, percent, t, table,
-                                        with_query)
+from kiosk.hub.dashboard.render import t
 from kiosk.hub.dashboard.report_view import SATISFACTION_TARGET
 from kiosk.hub.reports import city_figures
 from kiosk.core.journal import SERVICES, UNSOLVED_REASONS
@@ -50,68 +49,16 @@ def _row(entry: dict) -> dict:
             "unsolved_by_reason": dict(entry["unsolved_by_reason"])}
 
 
-def city_body(comparison: dict, *, start: date, end: date, lang: str) -> str:
-    """The city page: the period form and three tables (wards, services per app, unsolved)."""
-    wards, city = comparison["wards"], comparison["city"]
-    sub = t(lang, "city_period", start=day(start, lang), end=day(end, lang),
-            target=percent(SATISFACTION_TARGET, lang))
-    parts = [f'<h1>{esc(t(lang, "city_title"))}</h1>', _period_form(start, end, lang),
-             f'<p class="period">{esc(sub)}</p>']
-    named = sorted(wards.items())
-    everyone = named + [(None, city)] if named else []
-    parts.append(table(t(lang, "table.wards"),
-                       [t(lang, "col.ward")] + [t(lang, f"col.{c}") for c in WARD_COLUMNS],
-                       [_ward_cells(name, row, lang) for name, row in everyone], css="wards",
-                       row_css=lambda index: "city" if index == len(named) else "",
-                       empty=t(lang, "no_wards"), numeric=list(range(1, 8))))
+def city_values(comparison: dict, *, start: date, end: date, lang: str) -> dict:
+    """What ``city.html.j2`` shows: the period, every ward then the city (``everyone``), and
+    the apps and unsolved reasons some ward has (the columns of the two lower tables)."""
+    named = sorted(comparison["wards"].items())
+    everyone = named + [(None, comparison["city"])] if named else []
     apps = [s for s in SERVICES if any(r["services_by_app"].get(s) for _, r in everyone)]
-    parts.append(table(t(lang, "table.ward_apps"),
-                       [t(lang, "col.ward")] + [value_label("service", s, lang) for s in apps],
-                       [[_ward_head(name, lang)]
-                        + [num_cell(f"ward.{name or '*'}.app.{s}",
-                                    row["services_by_app"].get(s, 0), lang) for s in apps]
-                        for name, row in everyone], css="apps", empty=t(lang, "no_data")))
     reasons = [r for r in UNSOLVED_REASONS if any(row["unsolved_by_reason"].get(r)
                                                   for _, row in everyone)]
-    parts.append(table(t(lang, "table.ward_unsolved"),
-                       [t(lang, "col.ward")] + [value_label("unsolved_reason", r, lang)
-                                                for r in reasons],
-                       [[_ward_head(name, lang)]
-                        + [num_cell(f"ward.{name or '*'}.unsolved.{r}",
-                                    row["unsolved_by_reason"].get(r, 0), lang) for r in reasons]
-                        for name, row in everyone], empty=t(lang, "none_unsolved")))
-    return "".join(parts)
-
-
-def _ward_head(name: str | None, lang: str) -> str:
-    return f'<th scope="row">{esc(name if name is not None else t(lang, "whole_city"))}</th>'
-
-
-def _ward_cells(name: str | None, row: dict, lang: str) -> list[str]:
-    key = f"ward.{name or '*'}"
-    rate = row["satisfaction_rate"]
-    met = None if rate is None else rate >= SATISFACTION_TARGET
-    return [_ward_head(name, lang),
-            *(num_cell(f"{key}.{c}", row[c], lang)
-              for c in ("points", "people_helped")),
-            f'<td class="num" data-k="{esc(key)}.elderly_share" data-v="{esc(row["elderly_share"])}">'
-            f'{esc(percent(row["elderly_share"], lang))}</td>',
-            *(num_cell(f"{key}.{c}", row[c], lang) for c in ("services", "dossiers",
-                                                              "not_solved")),
-            f'<td class="num" data-k="{esc(key)}.satisfaction_rate" data-v="{esc(rate)}">'
-            f'{esc(percent(rate, lang))}</td>',
-            f'<td class="{"" if met is None else ("good" if met else "bad")}">'
-            f'{esc("" if met is None else t(lang, "yes" if met else "no"))}</td>',
-            f"<td>{esc(moment(row['last_sync_at'], lang))}</td>"]
-
-
-def _period_form(start: date, end: date, lang: str) -> str:
-    return (f'<form class="filters" method="get" action="/dashboard/city">'
-            f'<label>{esc(t(lang, "from"))}<input type="date" name="from" '
-            f'value="{start.isoformat()}" required></label>'
-            f'<label>{esc(t(lang, "to"))}<input type="date" name="to" '
-            f'value="{end.isoformat()}" required></label>'
-            f'<button type="submit">{esc(t(lang, "show"))}</button>'
-            f'<a class="button secondary" href="'
-            f'{esc(with_query("/dashboard", **{"from": start.isoformat(), "to": end.isoformat()}))}'
-            f'">{esc(t(lang, "nav.dashboard"))}</a></form>')
+    return {"start": start, "end": end, "target": SATISFACTION_TARGET, "everyone": everyone,
+            "ward_headers": [t(lang, f"col.{c}") for c in WARD_COLUMNS],
+            "apps": apps, "app_headers": [value_label("service", s, lang) for s in apps],
+            "reasons": reasons,
+            "reason_headers": [value_label("unsolved_reason", r, lang) for r in reasons]}

@@ -1,9 +1,10 @@
 """Ward staff accounts for the dashboard: names, roles and slow salted password hashes.
 
-A password is kept only as an scrypt hash with its own random 16-byte salt
-(``scrypt$N$r$p$salt$hash``, base64), so a copied database gives no password back and two equal
-passwords give different hashes. Checking a password costs about as much as making one, and a
-name that does not exist costs the same, so timing does not tell which names exist.
+A password is kept only as a salted Argon2id hash tagged with its algorithm and cost
+(``kiosk.core.passwords``, shared with the kiosk's PINs), so a copied database gives no password
+back and two equal passwords give different hashes; an older scrypt hash still verifies and is
+rewritten at the next successful sign-in. A name that does not exist costs the same check, so
+timing does not tell which names exist.
 
 Repeated wrong passwords lock a name from one client address, or the address, for a while:
 see ``kiosk.hub.dashboard.sign_in_throttle`` (counts kept in the hub database).
@@ -11,9 +12,6 @@ see ``kiosk.hub.dashboard.sign_in_throttle`` (counts kept in the hub database).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
 import secrets
 import time
@@ -22,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from kiosk.core import passwords
 from kiosk.hub.database import now_iso, write_transaction
 from kiosk.hub.dashboard.sign_in_throttle import Locked, Throttle  # noqa: F401 (re-exported)
 from kiosk.hub.schema import settings, users
@@ -33,8 +32,6 @@ ROLES = ("viewer", "admin")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 NAME_MAX = 100
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # about 32 MiB and 0.1 s per hash
-_MAXMEM = 64 * 1024 * 1024
 _ENDED = "dashboard.sessions_ended:"  # hub_settings key prefix, + user name
 
 
@@ -56,24 +53,13 @@ class User:
 
 
 def hash_password(password: str) -> str:
-    """A new salted scrypt hash of ``password`` (slow on purpose, ~0.1 s)."""
-    salt = secrets.token_bytes(16)
-    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P),
-                     _b64(salt), _b64(digest)])
+    """A new salted hash of ``password`` (``passwords.hash_secret``, slow on purpose)."""
+    return passwords.hash_secret(password)
 
 
 def password_matches(password: str, stored: str) -> bool:
     """Whether ``password`` is the one ``stored`` was made from; ``False`` for a damaged hash."""
-    try:
-        kind, n, r, p, salt, digest = stored.split("$")
-        if kind != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        found = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(found, expected)
+    return passwords.verify(password, stored)
 
 
 _DUMMY_HASH = None
@@ -160,13 +146,6 @@ def sessions_ended_at(engine: Engine, name: str) -> int:
     return int(value) if value and value.isdigit() else 0
 
 
-def list_users(engine: Engine) -> list[User]:
-    with engine.connect() as connection:
-        rows = connection.execute(select(users.c.name, users.c.role, users.c.ward)
-                                  .order_by(users.c.name))
-        return [User(row.name, row.role, row.ward) for row in rows]
-
-
 def authenticate(engine: Engine, throttle: Throttle, name: str, password: str, *,
                  address: str = "") -> User | None:
     """The user if ``password`` is theirs, else ``None`` (counted as a failure of ``name`` from
@@ -183,8 +162,11 @@ def authenticate(engine: Engine, throttle: Throttle, name: str, password: str, *
         raise
     found = get_user(engine, name) if name else None
     stored = found[1] if found else _dummy_hash()
-    if password_matches(password[:MAX_PASSWORD], stored) and found:
+    matches, rehashed = passwords.check(password[:MAX_PASSWORD], stored)
+    if matches and found:
         throttle.succeeded(engine, name, address)
+        if rehashed:
+            _rewrite_hash(engine, name, stored, rehashed)
         return found[0]
     in_a_row = throttle.failed(engine, name, address)
     # an unknown name may be a password typed in the wrong field: it is not logged
@@ -193,10 +175,10 @@ def authenticate(engine: Engine, throttle: Throttle, name: str, password: str, *
     return None
 
 
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32,
-                          maxmem=_MAXMEM)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+def _rewrite_hash(engine: Engine, name: str, old: str, new: str) -> None:
+    """Store ``new`` for ``name`` in place of the older or weaker ``old`` (only if it is still
+    ``old``: a password changed meanwhile is kept)."""
+    with write_transaction(engine) as connection:
+        connection.execute(update(users).where(users.c.name == name,
+                                               users.c.password_hash == old)
+                           .values(password_hash=new))

@@ -5,7 +5,9 @@ answer's security headers.
 request (so a removed user or a changed password takes effect at once). A visitor who is not
 signed in gets ``SignInFirst``, which the app turns into a redirect to the sign-in page.
 ``Web.check_post`` refuses (403) a POST whose CSRF token or Origin is wrong, and a viewer's POST
-to an admin action.
+to an admin action. Routes reach the one ``Web`` of their app through FastAPI dependencies:
+``get_web`` (the app's state), ``visitor`` (signed in, or ``SignInFirst``), ``anyone`` and
+``admin_form`` (an admin's checked form of small fields).
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine
 
-from kiosk.hub.dashboard.render import esc, notice, page, t
+from kiosk.hub.dashboard.render import render, t
 from kiosk.hub.dashboard.session import (COOKIE, LANG_COOKIE, LANGUAGES, Session, SessionSigner,
                                          cookie_options, fingerprint, same_origin)
 from kiosk.hub.dashboard.users import Throttle, User, get_user, sessions_ended_at
@@ -129,12 +131,14 @@ class Web:
         if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
             raise Refused(413, "too_large")
 
-    def html(self, request: Request, context: Context, body: str, *, title: str,
+    def page(self, request: Request, context: Context, template: str, *, title: str,
              active: str = "", status: int = 200, query: dict | None = None,
-             printable: bool = False) -> HTMLResponse:
-        document = page(lang=context.lang, title=title, body=body, user=context.user,
-                        csrf=context.csrf, active=active, here=request.url.path, query=query,
-                        printable=printable)
+             printable: bool = False, **values) -> HTMLResponse:
+        """The page ``template`` (``templates/``) filled with ``values`` and the frame's
+        context (language, user, CSRF token, the language switch's address), finished."""
+        document = render(template, lang=context.lang, title=title, user=context.user,
+                          csrf=context.csrf, active=active, here=request.url.path, query=query,
+                          printable=printable, **values)
         return self.finish(request, context, HTMLResponse(document, status_code=status))
 
     def finish(self, request: Request, context: Context, response: Response) -> Response:
@@ -152,10 +156,42 @@ class Web:
     def refused(self, request: Request, error: Refused) -> Response:
         """The page saying, in plain words, why a request was refused (status ``error.status``)."""
         context = self.context(request, need_user=False)
-        body = notice(t(context.lang, error.key), "bad") + \
-            f'<p><a href="/dashboard">{esc(t(context.lang, "back_to_dashboard"))}</a></p>'
-        return self.html(request, context, body, title=t(context.lang, "refused_title"),
-                         status=error.status)
+        return self.page(request, context, "refused.html.j2", key=error.key,
+                         title=t(context.lang, "refused_title"), status=error.status)
+
+
+def get_web(request: Request) -> Web:
+    """The dashboard's shared state of the app serving ``request`` (set by ``install``)."""
+    return request.app.state.dashboard
+
+
+def visitor(request: Request, web: Web = Depends(get_web)) -> Context:
+    """The signed-in visitor of ``request``; raises ``SignInFirst`` for anyone else."""
+    return web.context(request)
+
+
+def anyone(request: Request, web: Web = Depends(get_web)) -> Context:
+    """The visitor of ``request``, signed in or not."""
+    return web.context(request, need_user=False)
+
+
+def admin_context(request: Request, web: Web = Depends(get_web),
+                  context: Context = Depends(visitor)) -> Context:
+    """``visitor``, refused (403) unless an admin whose request comes from this hub's pages;
+    checked before any body is read."""
+    web.check_origin(request)
+    if not context.user.is_admin:
+        raise Refused(403, "admins_only")
+    return context
+
+
+async def admin_form(request: Request, web: Web = Depends(get_web),
+                     context: Context = Depends(admin_context)) -> tuple[Context, dict]:
+    """An admin's form of small fields (no files) with its CSRF token checked:
+    ``(context, fields)``."""
+    form = await request.form(max_files=0, max_fields=10)
+    web.check_post(request, context, form.get("csrf"), admin=True)
+    return context, dict(form)
 
 
 def sign_in_redirect(next_path: str) -> RedirectResponse:
