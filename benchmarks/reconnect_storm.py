@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hub_process import free_port, start_hub  # noqa: E402
 from kiosk.hub.database import now_iso, open_engine  # noqa: E402
 from kiosk.hub.enrollment import make_code, redeem_code  # noqa: E402
 from kiosk.hub.keys import load_or_create  # noqa: E402
@@ -108,31 +106,6 @@ def run_kiosk(kiosk: Kiosk, url: str, start_at: float, tries: int, stats: dict,
                 pause.wait(schedule.record_failure())
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_hub_process(hub_dir: Path, db_url: str, port: int, workers: int) -> subprocess.Popen:
-    """``kiosk-hub serve`` with ``workers`` processes; returns once it answers its health."""
-    import httpx
-
-    env = {**os.environ, "KIOSK_HUB_DATA_DIR": str(hub_dir), "KIOSK_HUB_DB": db_url}
-    process = subprocess.Popen([sys.executable, "-m", "kiosk.hub", "serve", "--port", str(port),
-                                "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            threading.Event().wait(0.1)
-    process.kill()
-    raise SystemExit("the hub did not start")
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -160,7 +133,7 @@ def main() -> None:
         kiosks = enroll_all(engine, keys, args.kiosks, args.batches, args.rows)
         print(f"enrolled {len(kiosks):,} kiosks in {time.perf_counter() - started:.0f} s",
               flush=True)
-        hub = start_hub_process(hub_dir, args.db, port, args.workers)
+        hub = start_hub(hub_dir, args.db, port, workers=args.workers, quiet=True)
         try:
             stats, lock = {"latency": [], "status": {}}, threading.Lock()
             rng, origin = random.Random(3), time.monotonic() + 1

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hub_process import free_port, start_hub  # noqa: E402
 from kiosk.core.db import connect, device_id, now_iso  # noqa: E402
 from kiosk.hub.database import open_engine  # noqa: E402
 from kiosk.hub.schema import REPORT_TABLES  # noqa: E402
@@ -52,31 +52,6 @@ def fill_kiosk(db, count: int) -> None:
         db["lesson_runs"].insert_all(runs, batch_size=5000)
         db.conn.executemany("INSERT INTO outbox (record_type, record_id, revision, payload, "
                             "created_at) VALUES (?, ?, ?, ?, ?)", outbox)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_hub(hub_dir: Path, db_url: str | None, port: int) -> subprocess.Popen:
-    env = {**os.environ, "KIOSK_HUB_DATA_DIR": str(hub_dir)}
-    if db_url:
-        env["KIOSK_HUB_DB"] = db_url
-    process = subprocess.Popen([sys.executable, "-m", "kiosk.hub", "serve", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL)
-    import httpx
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("the hub did not start")
 
 
 def raw_rate(db_url: str, rows: list[tuple]) -> float:

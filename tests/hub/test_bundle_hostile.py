@@ -86,15 +86,21 @@ def test_malformed_manifests_are_refused_in_plain_words(hub_engine, hub_keys, si
     assert good["outcome"] == "new" and good["new"] == 20
 
 
-def test_the_command_line_reports_each_file_and_fails_if_any_is_refused(hub_db_url, make_kiosk,
-                                                                       tmp_path):
+def _hub_and_bundle(hub_db_url, make_kiosk, tmp_path, *, records: int):
+    """A hub's data folder, an enrolled kiosk holding ``records`` sessions, its bundle, and the
+    hub's public encryption key."""
     data = tmp_path / "hub"
     opened = open_hub(hub_db_url, str(data))
     db, _ = make_kiosk()
     enrolled_offline(db, opened.engine, opened.keys)
     opened.engine.dispose()
-    add_records(db, 6)
-    good = write_bundle(db, tmp_path).path
+    add_records(db, records)
+    return data, db, write_bundle(db, tmp_path).path, opened.keys.public()["encryption_key"]
+
+
+def test_the_command_line_reports_each_file_and_fails_if_any_is_refused(hub_db_url, make_kiosk,
+                                                                       tmp_path):
+    data, db, good, _ = _hub_and_bundle(hub_db_url, make_kiosk, tmp_path, records=6)
     key = identity.load_key(db)
     bad = _resigned(good, tmp_path / "list.hpb", MALFORMED["members_is_a_list"], key)
     huge = _resigned(good, tmp_path / "huge.hpb", MALFORMED["huge_last_seq"], key)
@@ -140,17 +146,11 @@ def _run_measured(command: list[str]) -> tuple[int, dict]:
 
 def test_hostile_1mb_bundles_cost_the_importing_process_under_150mb(hub_db_url, make_kiosk,
                                                                      tmp_path):
-    data = tmp_path / "hub"
-    opened = open_hub(hub_db_url, str(data))
-    db, _ = make_kiosk()
-    enrolled_offline(db, opened.engine, opened.keys)
-    opened.engine.dispose()
-    add_records(db, 5)
-    good = write_bundle(db, tmp_path).path
+    data, db, good, hub_key = _hub_and_bundle(hub_db_url, make_kiosk, tmp_path, records=5)
     folder = tmp_path / "hostile"
     folder.mkdir()
     hostile = make_hostile_bundles(folder, device_id(db), identity.load_key(db),
-                                   opened.keys.public()["encryption_key"])
+                                   hub_key)
     assert all(path.stat().st_size < 1_200_000 for path in hostile.values())
     where = ["--db", hub_db_url, "--data-dir", str(data), "--json"]
     baseline, _ = _run_measured([*HUB, "import", str(good), *where])

@@ -156,7 +156,9 @@ def _raw_batch(db) -> bytes:
 
 # finding 6: one writer per record -------------------------------------------------------------
 
-def test_a_kiosk_cannot_change_another_kiosks_record_by_batch(live_hub, make_kiosk):
+def _kiosk_a_queues_kiosk_bs_record(live_hub, make_kiosk, revision: int, **changed):
+    """Kiosks A and B enrolled; B's one record at the hub; A's outbox holding that record
+    rewritten as A's at ``revision``. Returns A, the hub's records before, and B's record id."""
     a, _ = make_kiosk("a")
     b, _ = make_kiosk("b")
     enrolled(a, live_hub, "Tổ A")
@@ -166,35 +168,30 @@ def test_a_kiosk_cannot_change_another_kiosks_record_by_batch(live_hub, make_kio
         assert sync_round(b, client).unsent == 0
     before = _records(live_hub.engine)
     [(record_id, owner, _, payload)] = before
-    stolen = {**json.loads(payload), "device_id": device_id(a), "revision": 9,
-              "lesson_id": "hijacked"}
+    assert owner == device_id(b)
+    stolen = {**json.loads(payload), "device_id": device_id(a), "revision": revision, **changed}
     with a.atomic():
         a.execute("INSERT INTO outbox (record_type, record_id, revision, payload, created_at) "
-                  "VALUES ('lesson_run', ?, 9, ?, '2025-03-01')", [record_id, json.dumps(stolen)])
+                  "VALUES ('lesson_run', ?, ?, ?, '2025-03-01')",
+                  [record_id, revision, json.dumps(stolen)])
+    return a, before, record_id
+
+
+def test_a_kiosk_cannot_change_another_kiosks_record_by_batch(live_hub, make_kiosk):
+    a, before, _ = _kiosk_a_queues_kiosk_bs_record(live_hub, make_kiosk, 9,
+                                                   lesson_id="hijacked")
     with client_for(a) as client:
         result = sync_round(a, client)
     assert result.ok and result.set_aside == 1 and result.unsent == 1  # acknowledged, set aside
     assert set_aside_rows(a)[0]["reason"] == "the record belongs to another device"
-    assert _records(live_hub.engine) == before and owner == device_id(b)
+    assert _records(live_hub.engine) == before
     with live_hub.engine.connect() as connection:
         assert connection.execute(text("SELECT point, revision FROM report_lesson_runs")
                                   ).one() == ("Tổ B", 1)
 
 
 def test_a_kiosk_cannot_change_another_kiosks_record_by_bundle(live_hub, make_kiosk, tmp_path):
-    a, _ = make_kiosk("a")
-    b, _ = make_kiosk("b")
-    enrolled(a, live_hub, "Tổ A")
-    enrolled(b, live_hub, "Tổ B")
-    add_records(b, 1)
-    with client_for(b) as client:
-        assert sync_round(b, client).unsent == 0
-    before = _records(live_hub.engine)
-    [(record_id, _, _, payload)] = before
-    stolen = {**json.loads(payload), "device_id": device_id(a), "revision": 5}
-    with a.atomic():
-        a.execute("INSERT INTO outbox (record_type, record_id, revision, payload, created_at) "
-                  "VALUES ('lesson_run', ?, 5, ?, '2025-03-01')", [record_id, json.dumps(stolen)])
+    a, before, record_id = _kiosk_a_queues_kiosk_bs_record(live_hub, make_kiosk, 5)
     add_records(a, 2)
     report = _one(import_bundles(live_hub.engine, live_hub.keys,
                                  [write_bundle(a, tmp_path).path]))
