@@ -146,6 +146,8 @@ report_lesson_runs = _report_table(
     Column("rating", String(40)),
     Column("help_requested", SmallInteger, nullable=False),
 )
+# a lesson's runs for its funnel in the studio (since 0006)
+Index("report_lesson_runs_by_lesson", report_lesson_runs.c.lesson_id, report_lesson_runs.c.point)
 
 report_help_requests = _report_table(
     "report_help_requests",

@@ -10,6 +10,7 @@ import re
 import pytest
 from PIL import Image
 
+from kiosk.locale import ui_text
 from kiosk.hub.studio.pages import Studio
 
 from tests.hub.dashboard_helpers import VIEWER, dashboard_app, signed_in
@@ -53,6 +54,7 @@ def test_the_list_shows_every_lesson_with_its_figures(studio_app):
     assert 'data-k="completion.vneid-activate" data-v="0.6"' in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert "Soạn bài học" in page.text and "Có sẵn" in page.text
+    assert f'<option value="vneid">{ui_text("service.vneid", "vi")}</option>' in page.text
     studio_app.state.studio.store.package_newer = BUNDLED
     english = client.get("/studio?lang=en").text
     assert "Lesson studio" in english and "Bundled" in english
@@ -99,6 +101,8 @@ def test_a_mock_screen_is_built_from_elements_and_its_target_picked_on_the_pictu
          **{"new_type:steps.0.screen.elements": "button"})
     page = client.get("/studio/lessons/thu").text
     assert 'name="f:steps.0.screen.elements.0.label.vi"' in page  # the button's own fields
+    assert f"<legend>{ui_text('dash.studio.element.button', 'vi')} " in page  # in plain words
+    assert f'<option value="button">{ui_text("dash.studio.element.button", "vi")}<' in page
     fields = {**fields_of(page), "f:steps.0.screen.elements.0.id": "login",
               "f:steps.0.screen.elements.0.label.vi": "Đăng nhập"}
     save(client, token, "thu", fields)
@@ -234,6 +238,9 @@ def test_every_field_of_the_format_has_its_label_in_both_languages():
     walk(form_fields())
     for kind in ELEMENT_TYPES:
         walk(element_fields(kind))
+        entry = texts.get(f"dash.studio.element.{kind}", {})
+        if not (entry.get("vi") and entry.get("en")):
+            missing.append(f"dash.studio.element.{kind}")
     assert missing == []
 
 

@@ -31,7 +31,7 @@ from kiosk.hub.dashboard.render import t
 from kiosk.hub.dashboard.web import (SECURITY_HEADERS, Context, Refused, Web, admin_context,
                                      admin_form, get_web, visitor)
 from kiosk.hub.database import write_transaction
-from kiosk.hub.studio import funnel, funnel_chart, funnel_export
+from kiosk.hub.studio import funnel, funnel_chart, funnel_export, pages_form
 from kiosk.hub.wards import points_of
 from kiosk.lessons.library import load_apps
 
@@ -122,7 +122,8 @@ def lesson_list(request: Request, web: Web = Depends(get_web),
                                                  points=ward_points(context))
             lesson["started"], lesson["rate"] = funnel.started, funnel.completion_rate
     return studio_page(request, web, context, "studio_list.html.j2", lessons=lessons,
-                       apps=sorted(load_apps()),
+                       apps={app: pages_form.choice_label("app", app, context.lang)
+                             for app in sorted(load_apps())},
                        error=request.query_params.get("error"),
                        title=t(context.lang, "studio.title"))
 

@@ -58,6 +58,7 @@ def editor_page(request: Request, web: Web, context: Context, studio: Studio, le
         funnel=funnel, funnel_steps={s.step: s for s in funnel.steps},
         funnel_chart=studio.funnel.funnel_chart(funnel, context.lang), status=status,
         label=lambda spec: pages_form.label(spec, context.lang),
+        choice=lambda name, value: pages_form.choice_label(name, value, context.lang),
         request_saved=request.query_params.get("saved") == "1",
         title=t(context.lang, "studio.editor"))
 

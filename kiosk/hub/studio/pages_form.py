@@ -47,6 +47,16 @@ def label(spec: FormField, lang: str) -> str:
         return spec.name.replace("_", " ").capitalize()
 
 
+def choice_label(field_name: str, value: str, lang: str) -> str:
+    """The words shown for one choice: an app's name, an element type's plain name, or (for
+    the format's own codes, e.g. a button's style) the value itself."""
+    key = {"app": f"service.{value}", "type": f"dash.studio.element.{value}"}.get(field_name)
+    try:
+        return ui_text(key, lang) if key else value
+    except KeyError:
+        return value
+
+
 def dotted(path: str) -> str:
     """A problem's path (``steps[2].title``) in the form's naming (``steps.2.title``)."""
     return re.sub(r"\[(\d+)\]", r".\1", path).strip(".")

@@ -1,4 +1,5 @@
-"""The lesson studio: the hub's lessons and drafts, every published version, uploaded pictures.
+"""The lesson studio: the hub's lessons and drafts, every published version, uploaded pictures;
+and an index that finds a lesson's runs for its funnel without reading every run.
 
 Revision ID: 0006_lesson_studio
 Revises: 0005_report_summaries
@@ -52,6 +53,7 @@ def upgrade() -> None:
         sa.Column("uploaded_by", sa.String(200), nullable=False),
         sa.Column("uploaded_at", sa.String(40), nullable=False),
     )
+    op.create_index("report_lesson_runs_by_lesson", "report_lesson_runs", ["lesson_id", "point"])
 
 
 def downgrade() -> None:
